@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig, appConfig } from './config/app.config';
+import { databaseConfig } from './config/database.config';
+import { dataSourceOptions } from './database/data-source-options';
+import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
+import { HealthModule } from './health/health.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
+    CqrsModule.forRoot(),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (database: ConfigType<typeof databaseConfig>) => dataSourceOptions(database),
+    }),
+    EventSourcingModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (app: AppConfig) => ({
+        commandRetries: app.commandRetries,
+        consistencyWaitMs: app.consistencyWaitMs,
+        pollIntervalMs: 1000,
+        batchSize: 500,
+      }),
+    }),
+    HealthModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,26 @@
+import { registerAs } from '@nestjs/config';
+import { integerVar, stringVar } from './env';
+
+export interface AppConfig {
+  port: number;
+  /** Largest accepted JSON body; larger ones answer 413. */
+  bodyLimit: string;
+  /** How long a `consistentWith` query waits for the read model before answering 503. */
+  consistencyWaitMs: number;
+  /** How many times a blind (no If-Match) command is re-decided after a concurrent write. */
+  commandRetries: number;
+  /** How long an Idempotency-Key keeps answering with the first result. */
+  idempotencyRetentionHours: number;
+}
+
+export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  return {
+    port: integerVar(env, 'PORT', 3000, { min: 0, max: 65535 }),
+    bodyLimit: stringVar(env, 'BODY_LIMIT', '100kb'),
+    consistencyWaitMs: integerVar(env, 'CONSISTENCY_WAIT_MS', 5000, { min: 0, max: 60000 }),
+    commandRetries: integerVar(env, 'COMMAND_RETRIES', 10, { min: 0, max: 1000 }),
+    idempotencyRetentionHours: integerVar(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, { min: 1, max: 24 * 365 }),
+  };
+}
+
+export const appConfig = registerAs('app', () => readAppConfig());

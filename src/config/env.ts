@@ -1,0 +1,65 @@
+/**
+ * Parsers for environment variables. Each one names the variable in its error so a bad deployment
+ * stops at boot with a message an operator can act on, instead of failing later in a request.
+ */
+export class InvalidEnvironmentVariable extends Error {
+  constructor(name: string, value: string, expected: string) {
+    super(`Invalid environment variable ${name}=${JSON.stringify(value)}: expected ${expected}`);
+    this.name = 'InvalidEnvironmentVariable';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function integerVar(
+  env: Env,
+  name: string,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const parsed = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new InvalidEnvironmentVariable(name, value, `an integer from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
+export function choiceVar<T extends string>(
+  env: Env,
+  name: string,
+  fallback: T,
+  choices: readonly T[],
+): T {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new InvalidEnvironmentVariable(name, value, `one of ${choices.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function stringVar(env: Env, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback;
+}
+
+export function optionalUrlVar(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidEnvironmentVariable(name, value, `a URL (${protocols.join(' or ')})`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new InvalidEnvironmentVariable(name, value, `a URL starting with ${protocols.join(' or ')}`);
+  }
+  return value;
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventPublisher } from '@nestjs/cqrs';
+import { AggregateClass, EventSourcedAggregate } from './aggregate-root';
+import { CommandContext, metadataOf } from './command-context';
+import {
+  AggregateAlreadyExists,
+  AggregateNotFound,
+  ConcurrencyConflict,
+  PreconditionFailed,
+  VersionNotFound,
+  WrongExpectedVersion,
+} from './event-sourcing.errors';
+import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from './event-sourcing.options';
+import { AppendResult, EventStore, ExpectedVersion, NO_STREAM } from './event-store';
+import { KeyedLock } from './async-lock';
+
+/**
+ * Loads aggregates by replaying their streams and saves what they decided. `save` appends the
+ * uncommitted events with an expected version in one transaction and only then commits them to the
+ * EventBus, so nothing is published that was not stored.
+ */
+@Injectable()
+export class AggregateRepository {
+  // Commands on one stream queue here instead of racing each other into retries.
+  private readonly streamLocks = new KeyedLock();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly publisher: EventPublisher,
+    @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
+  ) {}
+
+  streamId<A extends EventSourcedAggregate>(type: AggregateClass<A>, id: string): string {
+    return `${type.streamCategory}-${id}`;
+  }
+
+  /** The aggregate at its latest version, or at `toVersion` (time travel). */
+  async load<A extends EventSourcedAggregate>(
+    type: AggregateClass<A>,
+    id: string,
+    { toVersion }: { toVersion?: number } = {},
+  ): Promise<A> {
+    const history = await this.store.readStream(this.streamId(type, id), { toVersion });
+    if (history.length === 0) throw new AggregateNotFound(type.name, id);
+    if (toVersion !== undefined && history.length < toVersion) {
+      throw new VersionNotFound(type.name, id, toVersion, history.length);
+    }
+    const aggregate = new type(id);
+    aggregate.replay(history.map((recorded) => recorded.event));
+    return aggregate;
+  }
+
+  /** Appends the aggregate's new events, then publishes them. */
+  async save(
+    aggregate: EventSourcedAggregate,
+    context: CommandContext,
+    expectedVersion: ExpectedVersion = aggregate.persistedVersion === 0 ? NO_STREAM : aggregate.persistedVersion,
+  ): Promise<AppendResult> {
+    const type = aggregate.constructor as AggregateClass<EventSourcedAggregate>;
+    const result = await this.store.append(
+      this.streamId(type, aggregate.id),
+      expectedVersion,
+      aggregate.getUncommittedEvents(),
+      { metadata: metadataOf(context), idempotency: context.idempotency },
+    );
+    aggregate.markPersisted(result.version);
+    this.publisher.mergeObjectContext(aggregate).commit();
+    return result;
+  }
+
+  /** Stores a new aggregate; its stream must not exist yet. */
+  async create(aggregate: EventSourcedAggregate, context: CommandContext): Promise<AppendResult> {
+    try {
+      return await this.save(aggregate, context, NO_STREAM);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion) {
+        throw new AggregateAlreadyExists(aggregate.constructor.name, aggregate.id);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one command against an existing aggregate: load, decide, save.
+   *
+   * With If-Match (`context.expectedVersion`) the client decided against that version, so a mismatch
+   * fails with PreconditionFailed. Without it, the decision is remade against the newer state when
+   * another writer got in first: safe, because the aggregate re-checks its rules every time.
+   */
+  update<A extends EventSourcedAggregate>(
+    type: AggregateClass<A>,
+    id: string,
+    context: CommandContext,
+    decide: (aggregate: A) => void,
+  ): Promise<AppendResult> {
+    const streamId = this.streamId(type, id);
+    return this.streamLocks.run(streamId, async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        const aggregate = await this.load(type, id);
+        const ifMatch = context.expectedVersion;
+        if (ifMatch !== undefined && aggregate.version !== ifMatch) {
+          throw new PreconditionFailed(streamId, ifMatch, aggregate.version);
+        }
+        decide(aggregate);
+        try {
+          return await this.save(aggregate, context);
+        } catch (error) {
+          if (!(error instanceof WrongExpectedVersion)) throw error;
+          if (ifMatch !== undefined) throw new PreconditionFailed(streamId, ifMatch, error.actualVersion);
+          if (attempt > this.options.commandRetries) throw new ConcurrencyConflict(streamId, attempt);
+        }
+      }
+    });
+  }
+}

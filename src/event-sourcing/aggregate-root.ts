@@ -1,0 +1,75 @@
+import { AggregateRoot } from '@nestjs/cqrs';
+import { EventClass, eventTypeOf } from './event-type';
+
+const EVOLVERS = Symbol('ledgerline:evolvers');
+
+type Evolver = (this: EventSourcedAggregate, event: object) => void;
+
+/**
+ * Marks the method that evolves the aggregate's state from one event type. Dispatch goes by the
+ * event's declared type name, so a renamed event class still finds its handler.
+ */
+export function On(eventClass: EventClass) {
+  return (prototype: object, method: string | symbol): void => {
+    const owner = prototype as Record<symbol, Map<string, string | symbol> | undefined>;
+    const inherited = owner[EVOLVERS];
+    const evolvers = new Map(inherited ?? []);
+    evolvers.set(eventTypeOf(eventClass), method);
+    Object.defineProperty(prototype, EVOLVERS, { value: evolvers, configurable: true });
+  };
+}
+
+export interface AggregateClass<A extends EventSourcedAggregate> {
+  new (id: string): A;
+  /** Prefix of the aggregate's stream ids, e.g. `shopping-cart` gives `shopping-cart-<id>`. */
+  readonly streamCategory: string;
+}
+
+/**
+ * Base of every event-sourced aggregate: an @nestjs/cqrs AggregateRoot that knows its id and
+ * stream version. Methods decide and `apply` events; `@On` handlers only copy event data into
+ * state (no checks, no clock, no I/O), so replaying the same events always yields the same state.
+ */
+export abstract class EventSourcedAggregate extends AggregateRoot<object> {
+  private currentVersion = 0;
+  private storedVersion = 0;
+
+  constructor(readonly id: string) {
+    super();
+  }
+
+  /** Events applied so far, stored or not: the stream version once they are saved. */
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  /** The stream version this aggregate was loaded at or last saved at. */
+  get persistedVersion(): number {
+    return this.storedVersion;
+  }
+
+  override apply(event: object, options: boolean | { fromHistory?: boolean; skipHandler?: boolean } = false): void {
+    super.apply(event, typeof options === 'boolean' ? { fromHistory: options } : options);
+    this.currentVersion += 1;
+  }
+
+  /** Replays stored history, e.g. after a load; the result counts as persisted. */
+  replay(history: readonly object[]): void {
+    for (const event of history) this.apply(event, true);
+    this.storedVersion = this.currentVersion;
+  }
+
+  /** Called by the repository once the uncommitted events are stored. */
+  markPersisted(version: number): void {
+    this.storedVersion = version;
+  }
+
+  protected override getEventHandler(event: object): ReturnType<AggregateRoot['getEventHandler']> {
+    const evolvers = (this as unknown as Record<symbol, Map<string, string | symbol> | undefined>)[EVOLVERS];
+    const method = evolvers?.get(eventTypeOf(event));
+    if (method === undefined) return undefined;
+    const evolver = (this as unknown as Record<string | symbol, Evolver>)[method];
+    // AggregateRoot types its handlers as classes but only ever calls them as methods on `this`.
+    return evolver as unknown as ReturnType<AggregateRoot['getEventHandler']>;
+  }
+}

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { EventMetadata, IdempotentAppend } from './event-store';
+
+/**
+ * Who asked for a command and under which conditions. Travels with the command to the repository,
+ * which stores the tracing part as event metadata.
+ */
+export interface CommandContext {
+  commandId: string;
+  /** Shared by everything one user action causes, across services and sagas. */
+  correlationId: string;
+  /** What directly caused this command: the command itself, or the event a saga reacted to. */
+  causationId: string;
+  actor?: string;
+  /** From If-Match: the version the client last saw. A mismatch fails instead of being retried. */
+  expectedVersion?: number;
+  idempotency?: IdempotentAppend;
+}
+
+export function newCommandContext(overrides: Partial<CommandContext> = {}): CommandContext {
+  const commandId = overrides.commandId ?? randomUUID();
+  return {
+    commandId,
+    correlationId: overrides.correlationId ?? commandId,
+    causationId: overrides.causationId ?? commandId,
+    ...overrides,
+  };
+}
+
+export function metadataOf(context: CommandContext): EventMetadata {
+  const metadata: EventMetadata = {
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    commandId: context.commandId,
+  };
+  if (context.actor !== undefined) metadata.actor = context.actor;
+  return metadata;
+}

@@ -1,0 +1,41 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AggregateRepository } from './aggregate-repository';
+import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from './event-sourcing.options';
+import { EventStore } from './event-store';
+import { EventTypeRegistry } from './event-type-registry';
+import { SubscriptionRunner } from './subscriptions/subscription-runner';
+import { Transactions } from './typeorm/transactions';
+import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
+
+export interface EventSourcingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest's factory-provider contract
+  inject?: any[];
+  useFactory: (...args: never[]) => EventSourcingOptions | Promise<EventSourcingOptions>;
+}
+
+/**
+ * The event store, aggregate repository and subscription runner on the application's TypeORM
+ * DataSource. Global, so feature modules inject these without importing it again.
+ * Expects CqrsModule.forRoot() and TypeOrmModule.forRoot*() in the root module.
+ */
+@Module({})
+export class EventSourcingModule {
+  static forRootAsync(options: EventSourcingModuleAsyncOptions): DynamicModule {
+    return {
+      module: EventSourcingModule,
+      global: true,
+      imports: [DiscoveryModule, ...(options.imports ?? [])],
+      providers: [
+        { provide: EVENT_SOURCING_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
+        Transactions,
+        EventTypeRegistry,
+        TypeOrmEventStore,
+        { provide: EventStore, useExisting: TypeOrmEventStore },
+        AggregateRepository,
+        SubscriptionRunner,
+      ],
+      exports: [Transactions, EventTypeRegistry, EventStore, AggregateRepository, SubscriptionRunner],
+    };
+  }
+}

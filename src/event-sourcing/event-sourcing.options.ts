@@ -1,0 +1,12 @@
+export interface EventSourcingOptions {
+  /** How many times a blind (no If-Match) command is re-decided after a concurrent write. */
+  commandRetries: number;
+  /** How long a read waiting for a position (`consistentWith`) may wait. */
+  consistencyWaitMs: number;
+  /** How often subscriptions look for events appended by other processes. */
+  pollIntervalMs: number;
+  /** Events a subscription reads and applies per transaction while catching up. */
+  batchSize: number;
+}
+
+export const EVENT_SOURCING_OPTIONS = Symbol('EVENT_SOURCING_OPTIONS');

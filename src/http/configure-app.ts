@@ -1,0 +1,32 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { ProblemDetails } from './problem-details';
+import { requestValidationPipe } from './request-validation';
+
+/**
+ * Everything the HTTP surface needs beyond the modules: validation, problem+json errors, the body
+ * limit and the OpenAPI document. Shared by `main.ts` and the e2e tests so both run the same stack.
+ */
+export function configureApp(app: INestApplication, { bodyLimit }: { bodyLimit: string }): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: bodyLimit });
+  express.set('query parser', 'simple');
+  express.disable('x-powered-by');
+  app.useGlobalPipes(requestValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+
+  const config = new DocumentBuilder()
+    .setTitle('Ledgerline')
+    .setDescription(
+      'An event-sourced CQRS service. Commands answer with the stream `version` and the global `position` ' +
+        'of their last event; reads accept `consistentWith=<position>` to see their own writes. ' +
+        'Errors are RFC 9457 `application/problem+json`.',
+    )
+    .setVersion('0.1.0')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,104 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
+import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
+import {
+  AggregateAlreadyExists,
+  AggregateNotFound,
+  ConcurrencyConflict,
+  IdempotencyKeyReused,
+  PreconditionFailed,
+  ReadModelBehind,
+  VersionNotFound,
+} from '../event-sourcing/event-sourcing.errors';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
+import { RequestValidationFailed } from './request-validation';
+
+interface Problem {
+  body: ProblemDetails;
+  headers?: Record<string, string>;
+}
+
+function problem(status: number, slug: string, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+  return {
+    type: slug === 'about:blank' ? slug : problemType(slug),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...extra,
+  };
+}
+
+// SQLite's lock timeout ran out, or the server is unreachable: the request may simply be retried.
+const UNAVAILABLE_DRIVER_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNREFUSED', '57P01', '57P03']);
+
+/** Maps every error to RFC 9457 problem+json. Anything unexpected is a 500 and is logged. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const { body, headers } = this.toProblem(error);
+    if (body.status >= 500 && body.status !== 503) {
+      this.logger.error(`${request.method} ${request.originalUrl}: ${String(error)}`, (error as Error)?.stack);
+    }
+    if (response.headersSent) return;
+    body.instance = request.originalUrl;
+    response.status(body.status).set(headers ?? {}).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toProblem(error: unknown): Problem {
+    if (error instanceof RequestValidationFailed) {
+      return {
+        body: problem(400, 'validation-failed', 'The request has invalid fields', { errors: error.fieldErrors }),
+      };
+    }
+    if (error instanceof DomainRuleViolation) return { body: problem(422, error.code, error.message) };
+    if (error instanceof AggregateNotFound || error instanceof VersionNotFound) {
+      return { body: problem(404, 'not-found', error.message) };
+    }
+    if (error instanceof PreconditionFailed) {
+      return {
+        body: problem(412, 'version-mismatch', error.message),
+        headers: { ETag: `"${error.actualVersion}"` },
+      };
+    }
+    if (error instanceof ConcurrencyConflict || error instanceof AggregateAlreadyExists) {
+      return { body: problem(409, 'conflict', error.message) };
+    }
+    if (error instanceof IdempotencyKeyReused) return { body: problem(422, 'idempotency-key-reused', error.message) };
+    if (error instanceof ReadModelBehind) {
+      return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
+    }
+    if (error instanceof HttpException) return { body: this.fromHttpException(error) };
+    if (error instanceof QueryFailedError || (error as { code?: string })?.code !== undefined) {
+      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+      if (code !== undefined && UNAVAILABLE_DRIVER_CODES.has(code)) {
+        return {
+          body: problem(503, 'database-unavailable', 'The database is busy or unreachable; retry shortly'),
+          headers: { 'Retry-After': '1' },
+        };
+      }
+    }
+    return { body: problem(500, 'about:blank', 'An unexpected error occurred') };
+  }
+
+  private fromHttpException(error: HttpException): ProblemDetails {
+    const status = error.getStatus();
+    // body-parser's errors arrive wrapped by Nest; name the cause a client can fix.
+    const cause = error.cause as { type?: string } | undefined;
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE || cause?.type === 'entity.too.large') {
+      return problem(413, 'payload-too-large', 'The request body is larger than the service accepts');
+    }
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : (response as { message?: string | string[] }).message ?? error.message;
+    return problem(status, 'about:blank', Array.isArray(message) ? message.join('; ') : message);
+  }
+}

@@ -1,0 +1,4 @@
+import { CreateEventStore1764150000000 } from './1764150000000-create-event-store';
+
+/** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
+export const migrations = [CreateEventStore1764150000000];
