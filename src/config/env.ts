@@ -31,12 +31,7 @@ export function integerVar(
   return parsed;
 }
 
-export function choiceVar<T extends string>(
-  env: Env,
-  name: string,
-  fallback: T,
-  choices: readonly T[],
-): T {
+export function choiceVar<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
   const value = raw(env, name);
   if (value === undefined) return fallback;
   if (!(choices as readonly string[]).includes(value)) {

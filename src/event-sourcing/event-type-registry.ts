@@ -26,7 +26,7 @@ export class EventTypeRegistry {
   }
 
   serialize(event: object): { type: string; data: EventData } {
-    return { type: eventTypeOf(event), data: { ...event } as EventData };
+    return { type: eventTypeOf(event), data: { ...event } };
   }
 
   /**
@@ -41,6 +41,7 @@ export class EventTypeRegistry {
     }
     const eventClass: EventClass | undefined = declaredEventTypes().get(type);
     if (eventClass === undefined) throw new UnknownEventType(storedType);
-    return Object.assign(Object.create(eventClass.prototype) as object, data);
+    const instance: object = Object.create(eventClass.prototype as object) as object;
+    return Object.assign(instance, data);
   }
 }

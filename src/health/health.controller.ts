@@ -15,7 +15,9 @@ export class HealthController {
     try {
       await this.dataSource.query('SELECT 1');
     } catch (error) {
-      throw new ServiceUnavailableException(`Database unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ServiceUnavailableException(
+        `Database unreachable: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     return { status: 'ok', database: this.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite' };
   }

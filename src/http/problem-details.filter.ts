@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
@@ -48,7 +48,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     body.instance = request.originalUrl;
-    response.status(body.status).set(headers ?? {}).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    response
+      .status(body.status)
+      .set(headers ?? {})
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(body));
   }
 
   private toProblem(error: unknown): Problem {
@@ -76,7 +80,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) return { body: this.fromHttpException(error) };
     if (error instanceof QueryFailedError || (error as { code?: string })?.code !== undefined) {
-      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+      const code =
+        (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+        (error as { code?: string }).code;
       if (code !== undefined && UNAVAILABLE_DRIVER_CODES.has(code)) {
         return {
           body: problem(503, 'database-unavailable', 'The database is busy or unreachable; retry shortly'),
@@ -91,14 +97,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const status = error.getStatus();
     // body-parser's errors arrive wrapped by Nest; name the cause a client can fix.
     const cause = error.cause as { type?: string } | undefined;
-    if (status === HttpStatus.PAYLOAD_TOO_LARGE || cause?.type === 'entity.too.large') {
+    if (status === 413 || cause?.type === 'entity.too.large') {
       return problem(413, 'payload-too-large', 'The request body is larger than the service accepts');
     }
     const response = error.getResponse();
     const message =
       typeof response === 'string'
         ? response
-        : (response as { message?: string | string[] }).message ?? error.message;
+        : ((response as { message?: string | string[] }).message ?? error.message);
     return problem(status, 'about:blank', Array.isArray(message) ? message.join('; ') : message);
   }
 }

@@ -71,7 +71,9 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     this.stopped = true;
     this.unsubscribe?.();
     clearInterval(this.poller);
-    await Promise.all([...this.subscriptions.values()].map((subscription) => subscription.running));
+    await Promise.all(
+      [...this.subscriptions.values()].map((subscription) => subscription.running ?? Promise.resolve()),
+    );
   }
 
   names(): string[] {
@@ -168,11 +170,11 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async readCheckpoint(name: string): Promise<number> {
-    const rows = await this.transactions.read(
-      (manager) =>
-        manager.query(sql(this.transactions.engine, 'SELECT position FROM subscription_checkpoints WHERE name = ?'), [
-          name,
-        ]) as Promise<{ position: number | string }[]>,
+    const rows = await this.transactions.read((manager) =>
+      manager.query<{ position: number | string }[]>(
+        sql(this.transactions.engine, 'SELECT position FROM subscription_checkpoints WHERE name = ?'),
+        [name],
+      ),
     );
     return Number(rows[0]?.position ?? 0);
   }

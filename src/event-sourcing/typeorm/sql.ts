@@ -31,8 +31,7 @@ export interface UniqueConstraint {
 
 /** True when the driver refused a row because of this unique constraint. */
 export function isUniqueViolation(error: unknown, constraint: UniqueConstraint): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string; message?: string } })
-    .driverError;
+  const driverError = (error as { driverError?: { code?: string; constraint?: string; message?: string } }).driverError;
   if (driverError === undefined) return false;
   if (driverError.code === '23505') return driverError.constraint === constraint.name;
   return (

@@ -83,10 +83,10 @@ export class TypeOrmEventStore extends EventStore {
   }
 
   private async currentVersion(manager: EntityManager, streamId: string): Promise<number> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<{ version: number | string | null }[]>(
       this.sql('SELECT MAX(stream_version) AS version FROM events WHERE stream_id = ?'),
       [streamId],
-    )) as { version: number | string | null }[];
+    );
     return Number(row?.version ?? 0);
   }
 
@@ -108,13 +108,13 @@ export class TypeOrmEventStore extends EventStore {
       metadata,
       recordedAt,
     ]);
-    const inserted = (await manager.query(
+    const inserted = await manager.query<{ position: number | string; stream_version: number | string }[]>(
       this.sql(
         `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, recorded_at)
          VALUES ${values} RETURNING position, stream_version`,
       ),
       parameters,
-    )) as { position: number | string; stream_version: number | string }[];
+    );
     return inserted
       .map((row) => ({ position: Number(row.position), version: Number(row.stream_version) }))
       .sort((a, b) => a.version - b.version)
@@ -129,7 +129,7 @@ export class TypeOrmEventStore extends EventStore {
     const engine = this.transactions.engine;
     const now = new Date();
     // An expired key may be taken over; a live one makes this append fail as a whole.
-    const stored = (await manager.query(
+    const stored = await manager.query<unknown[]>(
       this.sql(
         `INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, position, recorded_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -149,38 +149,36 @@ export class TypeOrmEventStore extends EventStore {
         toDbTime(engine, idempotency.expiresAt),
         toDbTime(engine, now),
       ],
-    )) as unknown[];
+    );
     if (stored.length === 0) throw new IdempotencyKeyTaken(idempotency.key);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.transactions.read(
-      (manager) =>
-        manager.query(
-          this.sql(
-            `SELECT ${EVENT_COLUMNS} FROM events
+    const rows = await this.transactions.read((manager) =>
+      manager.query<EventRow[]>(
+        this.sql(
+          `SELECT ${EVENT_COLUMNS} FROM events
              WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version`,
-          ),
-          [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER],
-        ) as Promise<EventRow[]>,
+        ),
+        [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER],
+      ),
     );
     return rows.map((row) => this.toRecordedEvent(row));
   }
 
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
-    const rows = await this.transactions.read(
-      (manager) =>
-        manager.query(
-          this.sql(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
-          [afterPosition, limit],
-        ) as Promise<EventRow[]>,
+    const rows = await this.transactions.read((manager) =>
+      manager.query<EventRow[]>(
+        this.sql(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+        [afterPosition, limit],
+      ),
     );
     return rows.map((row) => this.toRecordedEvent(row));
   }
 
   async headPosition(): Promise<number> {
-    const [row] = await this.transactions.read(
-      (manager) => manager.query('SELECT MAX(position) AS position FROM events') as Promise<{ position: unknown }[]>,
+    const [row] = await this.transactions.read((manager) =>
+      manager.query<{ position: unknown }[]>('SELECT MAX(position) AS position FROM events'),
     );
     return Number(row?.position ?? 0);
   }
@@ -190,15 +188,14 @@ export class TypeOrmEventStore extends EventStore {
   }
 
   async findIdempotencyRecord(key: string, now: Date): Promise<IdempotencyRecord | undefined> {
-    const [row] = await this.transactions.read(
-      (manager) =>
-        manager.query(
-          this.sql(
-            `SELECT key, fingerprint, stream_id, version, position, recorded_at FROM idempotency_keys
+    const [row] = await this.transactions.read((manager) =>
+      manager.query<Record<string, unknown>[]>(
+        this.sql(
+          `SELECT key, fingerprint, stream_id, version, position, recorded_at FROM idempotency_keys
              WHERE key = ? AND expires_at > ?`,
-          ),
-          [key, toDbTime(this.transactions.engine, now)],
-        ) as Promise<Record<string, unknown>[]>,
+        ),
+        [key, toDbTime(this.transactions.engine, now)],
+      ),
     );
     if (row === undefined) return undefined;
     return {
