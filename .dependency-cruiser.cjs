@@ -3,7 +3,8 @@
  * - the event-sourcing infrastructure is reusable, so it knows no feature module;
  * - domain code (aggregates, events, value objects) stays free of HTTP, persistence and the read side.
  */
-const FEATURES = '^src/(?!event-sourcing/|config/|database/|http/|health/|migrations/|main\\.ts|app\\.module\\.ts)[^/]+/';
+const FEATURES =
+  '^src/(?!event-sourcing/|config/|database/|http/|health/|migrations/|main\\.ts|app\\.module\\.ts)[^/]+/';
 
 module.exports = {
   forbidden: [

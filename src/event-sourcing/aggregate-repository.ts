@@ -10,7 +10,8 @@ import {
   VersionNotFound,
   WrongExpectedVersion,
 } from './event-sourcing.errors';
-import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from './event-sourcing.options';
+import { EVENT_SOURCING_OPTIONS } from './event-sourcing.options';
+import type { EventSourcingOptions } from './event-sourcing.options';
 import { AppendResult, EventStore, ExpectedVersion, NO_STREAM } from './event-store';
 import { KeyedLock } from './async-lock';
 

@@ -2,7 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DiscoveryService } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
 import { ReadModelBehind } from '../event-sourcing.errors';
-import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from '../event-sourcing.options';
+import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
+import type { EventSourcingOptions } from '../event-sourcing.options';
 import { EventStore } from '../event-store';
 import { sql, toDbTime } from '../typeorm/sql';
 import { Transactions } from '../typeorm/transactions';

@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { EventBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { AggregateRepository } from './aggregate-repository';
+import { newCommandContext } from './command-context';
+import {
+  AggregateNotFound,
+  ConcurrencyConflict,
+  PreconditionFailed,
+  VersionNotFound,
+  WrongExpectedVersion,
+} from './event-sourcing.errors';
+import { EventStore } from './event-store';
+import { Counter, CounterIncremented, CounterStarted } from './testing/counter.fixture';
+import { createEventSourcingTestModule } from './testing/event-sourcing-test-module';
+
+describe('AggregateRepository on SQLite', () => {
+  let close: () => Promise<void>;
+  let repository: AggregateRepository;
+  let store: EventStore;
+  let published: object[];
+
+  beforeEach(async () => {
+    const test = await createEventSourcingTestModule({});
+    close = test.close;
+    repository = test.module.get(AggregateRepository);
+    store = test.module.get(EventStore);
+    published = [];
+    test.module.get(EventBus).subscribe((event: object) => published.push(event));
+  });
+  afterEach(() => close());
+
+  it('saves new events, clears them from the aggregate and only then publishes them', async () => {
+    const counter = Counter.start(randomUUID(), 10);
+    counter.increment(3);
+    const context = newCommandContext({ actor: 'tester' });
+    const result = await repository.save(counter, context);
+    expect(result.version).toBe(2);
+    expect(counter.getUncommittedEvents()).toEqual([]);
+    expect(counter.persistedVersion).toBe(2);
+    expect(published).toEqual([new CounterStarted(10), new CounterIncremented(3)]);
+    const stored = await store.readStream(`counter-${counter.id}`);
+    expect(stored.map((e) => e.metadata)).toEqual([
+      {
+        commandId: context.commandId,
+        correlationId: context.correlationId,
+        causationId: context.commandId,
+        actor: 'tester',
+      },
+      {
+        commandId: context.commandId,
+        correlationId: context.correlationId,
+        causationId: context.commandId,
+        actor: 'tester',
+      },
+    ]);
+  });
+
+  it('publishes nothing when the append fails', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 10), newCommandContext());
+    published.length = 0;
+    const stale = await repository.load(Counter, id);
+    const fresh = await repository.load(Counter, id);
+    fresh.increment(1);
+    await repository.save(fresh, newCommandContext());
+    published.length = 0;
+    stale.increment(2);
+    await expect(repository.save(stale, newCommandContext())).rejects.toBeInstanceOf(WrongExpectedVersion);
+    expect(published).toEqual([]);
+    expect((await repository.load(Counter, id)).value).toBe(1);
+  });
+
+  it('loads the latest state, or the state at a version, and names what is missing', async () => {
+    const id = randomUUID();
+    const counter = Counter.start(id, 100);
+    for (const by of [1, 2, 3]) counter.increment(by);
+    await repository.save(counter, newCommandContext());
+    expect(await repository.load(Counter, id)).toMatchObject({ value: 6, version: 4 });
+    expect(await repository.load(Counter, id, { toVersion: 2 })).toMatchObject({ value: 1, version: 2 });
+    await expect(repository.load(Counter, id, { toVersion: 5 })).rejects.toBeInstanceOf(VersionNotFound);
+    await expect(repository.load(Counter, randomUUID())).rejects.toBeInstanceOf(AggregateNotFound);
+  });
+
+  it('applies every one of many concurrent blind updates to one aggregate', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 1000), newCommandContext());
+    await Promise.all(
+      Array.from({ length: 50 }, () => repository.update(Counter, id, newCommandContext(), (c) => c.increment(1))),
+    );
+    expect(await repository.load(Counter, id)).toMatchObject({ value: 50, version: 51 });
+  });
+
+  it('re-decides against the newer state when another writer got in first', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 5), newCommandContext());
+    let decisions = 0;
+    await repository.update(Counter, id, newCommandContext(), (counter) => {
+      decisions += 1;
+      if (decisions === 1) {
+        // Another process appends between this load and this save.
+        void store.append(`counter-${id}`, 1, [new CounterIncremented(4)]);
+      }
+      counter.increment(1);
+    });
+    expect(decisions).toBe(2);
+    expect(await repository.load(Counter, id)).toMatchObject({ value: 5, increments: [4, 1] });
+  });
+
+  it('gives up with ConcurrencyConflict once the retries are spent', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 1000), newCommandContext());
+    const attempt = repository.update(Counter, id, newCommandContext(), (counter) => {
+      void store.append(`counter-${id}`, counter.version, [new CounterIncremented(1)]);
+      counter.increment(1);
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyConflict);
+  });
+
+  it('fails an If-Match update on a moved aggregate without retrying', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 10), newCommandContext());
+    await repository.update(Counter, id, newCommandContext(), (c) => c.increment(1));
+    let decided = false;
+    const attempt = repository.update(Counter, id, newCommandContext({ expectedVersion: 1 }), (c) => {
+      decided = true;
+      c.increment(1);
+    });
+    await expect(attempt).rejects.toBeInstanceOf(PreconditionFailed);
+    await expect(attempt).rejects.toMatchObject({ actualVersion: 2 });
+    expect(decided).toBe(false);
+    await expect(
+      repository.update(Counter, id, newCommandContext({ expectedVersion: 2 }), (c) => c.increment(1)),
+    ).resolves.toMatchObject({ version: 3 });
+  });
+});

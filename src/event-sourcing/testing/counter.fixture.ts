@@ -1,0 +1,47 @@
+import { EventSourcedAggregate, On } from '../aggregate-root';
+import { DomainRuleViolation } from '../domain-rule-violation';
+import { EventType } from '../event-type';
+
+/** A tiny aggregate for testing the infrastructure without any feature module. */
+@EventType('counter-test.started.v1')
+export class CounterStarted {
+  constructor(readonly limit: number) {}
+}
+
+@EventType('counter-test.incremented.v1')
+export class CounterIncremented {
+  constructor(readonly by: number) {}
+}
+
+export class CounterLimitReached extends DomainRuleViolation {
+  readonly code = 'counter-limit-reached';
+}
+
+export class Counter extends EventSourcedAggregate {
+  static readonly streamCategory = 'counter';
+  limit = 0;
+  value = 0;
+  increments: number[] = [];
+
+  static start(id: string, limit: number): Counter {
+    const counter = new Counter(id);
+    counter.apply(new CounterStarted(limit));
+    return counter;
+  }
+
+  increment(by: number): void {
+    if (this.value + by > this.limit) throw new CounterLimitReached(`${this.value} + ${by} exceeds ${this.limit}`);
+    this.apply(new CounterIncremented(by));
+  }
+
+  @On(CounterStarted)
+  protected started(event: CounterStarted): void {
+    this.limit = event.limit;
+  }
+
+  @On(CounterIncremented)
+  protected incremented(event: CounterIncremented): void {
+    this.value += event.by;
+    this.increments.push(event.by);
+  }
+}

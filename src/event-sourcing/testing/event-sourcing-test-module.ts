@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModuleMetadata } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { Test, TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { readDatabaseConfig } from '../../config/database.config';
+import { dataSourceOptions } from '../../database/data-source-options';
+import { EventSourcingModule } from '../event-sourcing.module';
+import { EventSourcingOptions } from '../event-sourcing.options';
+
+export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
+  commandRetries: 10,
+  consistencyWaitMs: 2000,
+  pollIntervalMs: 200,
+  batchSize: 100,
+};
+
+/**
+ * A Nest application context with the real event-sourcing stack on a fresh SQLite file, plus the
+ * providers under test. `close()` shuts it down and deletes the file.
+ */
+export async function createEventSourcingTestModule(
+  metadata: Pick<ModuleMetadata, 'providers' | 'imports'>,
+  options: Partial<EventSourcingOptions> = {},
+): Promise<{ module: TestingModule; close(): Promise<void> }> {
+  const folder = mkdtempSync(join(tmpdir(), 'ledgerline-int-'));
+  const database = readDatabaseConfig({ DATABASE_PATH: join(folder, 'test.sqlite') });
+  const module = await Test.createTestingModule({
+    imports: [
+      CqrsModule.forRoot(),
+      TypeOrmModule.forRoot(dataSourceOptions(database)),
+      EventSourcingModule.forRootAsync({ useFactory: () => ({ ...TEST_EVENT_SOURCING_OPTIONS, ...options }) }),
+      ...(metadata.imports ?? []),
+    ],
+    providers: metadata.providers ?? [],
+  }).compile();
+  await module.init();
+  return {
+    module,
+    async close() {
+      await module.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
