@@ -7,6 +7,7 @@ import { databaseConfig } from './config/database.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { HealthModule } from './health/health.module';
+import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
 @Module({
   imports: [
@@ -14,18 +15,23 @@ import { HealthModule } from './health/health.module';
     CqrsModule.forRoot(),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
-      useFactory: (database: ConfigType<typeof databaseConfig>) => dataSourceOptions(database),
+      useFactory: (database: ConfigType<typeof databaseConfig>) => ({
+        ...dataSourceOptions(database),
+        autoLoadEntities: true,
+      }),
     }),
     EventSourcingModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (app: AppConfig) => ({
         commandRetries: app.commandRetries,
         consistencyWaitMs: app.consistencyWaitMs,
+        idempotencyRetentionMs: app.idempotencyRetentionHours * 3_600_000,
         pollIntervalMs: 1000,
         batchSize: 500,
       }),
     }),
     HealthModule,
+    ShoppingCartsModule,
   ],
 })
 export class AppModule {}

@@ -6,14 +6,22 @@ import {
   AggregateAlreadyExists,
   AggregateNotFound,
   ConcurrencyConflict,
+  IdempotencyKeyReused,
   PreconditionFailed,
   VersionNotFound,
   WrongExpectedVersion,
 } from './event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from './event-sourcing.options';
 import type { EventSourcingOptions } from './event-sourcing.options';
-import { AppendResult, EventStore, ExpectedVersion, NO_STREAM } from './event-store';
+import { AppendResult, EventStore, ExpectedVersion, IdempotencyKeyTaken, NO_STREAM } from './event-store';
 import { KeyedLock } from './async-lock';
+
+/** What a command did: the aggregate it touched, its version after, and its last event's position. */
+export interface CommandResult {
+  aggregateId: string;
+  version: number;
+  position: number;
+}
 
 /**
  * Loads aggregates by replaying their streams and saves what they decided. `save` appends the
@@ -62,7 +70,13 @@ export class AggregateRepository {
       this.streamId(type, aggregate.id),
       expectedVersion,
       aggregate.getUncommittedEvents(),
-      { metadata: metadataOf(context), idempotency: context.idempotency },
+      {
+        metadata: metadataOf(context),
+        idempotency: context.idempotency && {
+          ...context.idempotency,
+          expiresAt: new Date(Date.now() + this.options.idempotencyRetentionMs),
+        },
+      },
     );
     aggregate.markPersisted(result.version);
     this.publisher.mergeObjectContext(aggregate).commit();
@@ -70,15 +84,16 @@ export class AggregateRepository {
   }
 
   /** Stores a new aggregate; its stream must not exist yet. */
-  async create(aggregate: EventSourcedAggregate, context: CommandContext): Promise<AppendResult> {
-    try {
-      return await this.save(aggregate, context, NO_STREAM);
-    } catch (error) {
-      if (error instanceof WrongExpectedVersion) {
-        throw new AggregateAlreadyExists(aggregate.constructor.name, aggregate.id);
+  create(aggregate: EventSourcedAggregate, context: CommandContext): Promise<CommandResult> {
+    const type = aggregate.constructor as AggregateClass<EventSourcedAggregate>;
+    return this.idempotently(type, context, async () => {
+      try {
+        return await this.save(aggregate, context, NO_STREAM);
+      } catch (error) {
+        if (error instanceof WrongExpectedVersion) throw new AggregateAlreadyExists(type.name, aggregate.id);
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
   /**
@@ -93,24 +108,77 @@ export class AggregateRepository {
     id: string,
     context: CommandContext,
     decide: (aggregate: A) => void,
+  ): Promise<CommandResult> {
+    const streamId = this.streamId(type, id);
+    return this.streamLocks.run(streamId, () =>
+      this.idempotently(type, context, () => this.decideAndSave(type, id, context, decide)),
+    );
+  }
+
+  private async decideAndSave<A extends EventSourcedAggregate>(
+    type: AggregateClass<A>,
+    id: string,
+    context: CommandContext,
+    decide: (aggregate: A) => void,
   ): Promise<AppendResult> {
     const streamId = this.streamId(type, id);
-    return this.streamLocks.run(streamId, async () => {
-      for (let attempt = 1; ; attempt += 1) {
-        const aggregate = await this.load(type, id);
-        const ifMatch = context.expectedVersion;
-        if (ifMatch !== undefined && aggregate.version !== ifMatch) {
-          throw new PreconditionFailed(streamId, ifMatch, aggregate.version);
-        }
-        decide(aggregate);
-        try {
-          return await this.save(aggregate, context);
-        } catch (error) {
-          if (!(error instanceof WrongExpectedVersion)) throw error;
-          if (ifMatch !== undefined) throw new PreconditionFailed(streamId, ifMatch, error.actualVersion);
-          if (attempt > this.options.commandRetries) throw new ConcurrencyConflict(streamId, attempt);
-        }
+    for (let attempt = 1; ; attempt += 1) {
+      const aggregate = await this.load(type, id);
+      const ifMatch = context.expectedVersion;
+      if (ifMatch !== undefined && aggregate.version !== ifMatch) {
+        throw new PreconditionFailed(streamId, ifMatch, aggregate.version);
       }
-    });
+      decide(aggregate);
+      try {
+        return await this.save(aggregate, context);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        if (ifMatch !== undefined) throw new PreconditionFailed(streamId, ifMatch, error.actualVersion);
+        if (attempt > this.options.commandRetries) throw new ConcurrencyConflict(streamId, attempt);
+      }
+    }
+  }
+
+  /**
+   * With an Idempotency-Key, a repeat of a command answers with the first result and appends
+   * nothing. The key is stored in the append's transaction, so a concurrent twin that loses the race
+   * rolls back and answers with the winner's result too.
+   */
+  private async idempotently<A extends EventSourcedAggregate>(
+    type: AggregateClass<A>,
+    context: CommandContext,
+    execute: () => Promise<AppendResult>,
+  ): Promise<CommandResult> {
+    const remembered = () => this.rememberedResult(type, context);
+    const earlier = await remembered();
+    if (earlier) return earlier;
+    try {
+      const result = await execute();
+      return {
+        aggregateId: result.streamId.slice(type.streamCategory.length + 1),
+        version: result.version,
+        position: result.positions.at(-1) ?? 0,
+      };
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTaken)) throw error;
+      const winner = await remembered();
+      if (winner === undefined) throw error;
+      return winner;
+    }
+  }
+
+  private async rememberedResult<A extends EventSourcedAggregate>(
+    type: AggregateClass<A>,
+    context: CommandContext,
+  ): Promise<CommandResult | undefined> {
+    if (context.idempotency === undefined) return undefined;
+    const record = await this.store.findIdempotencyRecord(context.idempotency.key, new Date());
+    if (record === undefined) return undefined;
+    if (record.fingerprint !== context.idempotency.fingerprint) throw new IdempotencyKeyReused(record.key);
+    return {
+      aggregateId: record.streamId.slice(type.streamCategory.length + 1),
+      version: record.version,
+      position: record.position,
+    };
   }
 }

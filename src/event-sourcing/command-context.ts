@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata, IdempotentAppend } from './event-store';
+import type { EventMetadata } from './event-store';
 
 /**
  * Who asked for a command and under which conditions. Travels with the command to the repository,
@@ -14,7 +14,8 @@ export interface CommandContext {
   actor?: string;
   /** From If-Match: the version the client last saw. A mismatch fails instead of being retried. */
   expectedVersion?: number;
-  idempotency?: IdempotentAppend;
+  /** From Idempotency-Key: a repeat with the same key and fingerprint answers the first result. */
+  idempotency?: { key: string; fingerprint: string };
 }
 
 export function newCommandContext(overrides: Partial<CommandContext> = {}): CommandContext {

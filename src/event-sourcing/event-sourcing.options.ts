@@ -5,6 +5,8 @@ export interface EventSourcingOptions {
   consistencyWaitMs: number;
   /** How often subscriptions look for events appended by other processes. */
   pollIntervalMs: number;
+  /** How long an Idempotency-Key answers repeats with its first result. */
+  idempotencyRetentionMs: number;
   /** Events a subscription reads and applies per transaction while catching up. */
   batchSize: number;
 }

@@ -1,4 +1,5 @@
 import { CreateEventStore1764150000000 } from './1764150000000-create-event-store';
+import { CreateShoppingCartReadModels1764150001000 } from './1764150001000-create-shopping-cart-read-models';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
-export const migrations = [CreateEventStore1764150000000];
+export const migrations = [CreateEventStore1764150000000, CreateShoppingCartReadModels1764150001000];

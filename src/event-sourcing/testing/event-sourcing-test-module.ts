@@ -13,6 +13,7 @@ import { EventSourcingOptions } from '../event-sourcing.options';
 export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
   commandRetries: 10,
   consistencyWaitMs: 2000,
+  idempotencyRetentionMs: 3_600_000,
   pollIntervalMs: 200,
   batchSize: 100,
 };
@@ -30,7 +31,7 @@ export async function createEventSourcingTestModule(
   const module = await Test.createTestingModule({
     imports: [
       CqrsModule.forRoot(),
-      TypeOrmModule.forRoot(dataSourceOptions(database)),
+      TypeOrmModule.forRoot({ ...dataSourceOptions(database), autoLoadEntities: true }),
       EventSourcingModule.forRootAsync({ useFactory: () => ({ ...TEST_EVENT_SOURCING_OPTIONS, ...options }) }),
       ...(metadata.imports ?? []),
     ],

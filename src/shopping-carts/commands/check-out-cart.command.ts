@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import { CommandContext, newCommandContext } from '../../event-sourcing/command-context';
+import type { CommandResult } from '../../event-sourcing/aggregate-repository';
+
+export class CheckOutCart extends Command<CommandResult> {
+  constructor(
+    readonly cartId: string,
+    readonly context: CommandContext = newCommandContext(),
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,93 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+const CART_ID = '3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11';
+
+export class CartCommandResponse {
+  @ApiProperty({ format: 'uuid', example: CART_ID })
+  cartId!: string;
+
+  @ApiProperty({ example: 3, description: "The cart's stream version after the command (also the ETag)" })
+  version!: number;
+
+  @ApiProperty({ example: 42, description: 'Global position of the last event written; pass it as consistentWith' })
+  position!: number;
+}
+
+export class CartItemResponse {
+  @ApiProperty({ example: 'sku-running-shoes-42' })
+  productId!: string;
+
+  @ApiProperty({ example: 2 })
+  quantity!: number;
+
+  @ApiProperty({ example: 4999 })
+  unitPriceCents!: number;
+
+  @ApiProperty({ example: 9998 })
+  lineTotalCents!: number;
+}
+
+export class CartResponse {
+  @ApiProperty({ format: 'uuid', example: CART_ID })
+  cartId!: string;
+
+  @ApiProperty({ example: 'customer-42' })
+  customerId!: string;
+
+  @ApiProperty({ enum: ['open', 'checked_out'], example: 'open' })
+  status!: 'open' | 'checked_out';
+
+  @ApiProperty({ type: [CartItemResponse] })
+  items!: CartItemResponse[];
+
+  @ApiProperty({ example: 9998 })
+  totalCents!: number;
+
+  @ApiProperty({ example: 3 })
+  version!: number;
+}
+
+export class CustomerCartResponse {
+  @ApiProperty({ format: 'uuid', example: CART_ID })
+  cartId!: string;
+
+  @ApiProperty({ enum: ['open', 'checked_out'], example: 'checked_out' })
+  status!: 'open' | 'checked_out';
+
+  @ApiProperty({ example: 3, description: 'Units in the cart, over all its lines' })
+  itemCount!: number;
+
+  @ApiProperty({ example: 10748 })
+  totalCents!: number;
+
+  @ApiProperty({ example: 5 })
+  version!: number;
+}
+
+export class CartEventResponse {
+  @ApiProperty({ example: 41 })
+  position!: number;
+
+  @ApiProperty({ example: 2 })
+  version!: number;
+
+  @ApiProperty({ example: 'shopping-cart.item-added.v1' })
+  type!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { cartId: CART_ID, productId: 'sku-running-shoes-42', quantity: 2, unitPriceCents: 4999 },
+  })
+  data!: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { correlationId: 'c0ffee00-0000-4000-8000-000000000001', causationId: '…', commandId: '…' },
+  })
+  metadata!: Record<string, unknown>;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T11:20:00.000Z' })
+  recordedAt!: string;
+}
