@@ -25,9 +25,12 @@ export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
 export async function createEventSourcingTestModule(
   metadata: Pick<ModuleMetadata, 'providers' | 'imports'>,
   options: Partial<EventSourcingOptions> = {},
-): Promise<{ module: TestingModule; close(): Promise<void> }> {
-  const folder = mkdtempSync(join(tmpdir(), 'ledgerline-int-'));
-  const database = readDatabaseConfig({ DATABASE_PATH: join(folder, 'test.sqlite') });
+  /** Reuse a database file (to test a restart); by default a fresh one that `close()` deletes. */
+  databasePath?: string,
+): Promise<{ module: TestingModule; databasePath: string; close(): Promise<void> }> {
+  const folder = databasePath === undefined ? mkdtempSync(join(tmpdir(), 'ledgerline-int-')) : undefined;
+  const path = databasePath ?? join(folder!, 'test.sqlite');
+  const database = readDatabaseConfig({ DATABASE_PATH: path });
   const module = await Test.createTestingModule({
     imports: [
       CqrsModule.forRoot(),
@@ -40,9 +43,10 @@ export async function createEventSourcingTestModule(
   await module.init();
   return {
     module,
+    databasePath: path,
     async close() {
       await module.close();
-      rmSync(folder, { recursive: true, force: true });
+      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyedLock } from '../async-lock';
 
@@ -9,10 +10,13 @@ import { KeyedLock } from '../async-lock';
  * into a savepoint of it, so two concurrent requests would silently share a transaction. Here every
  * SQLite unit of work (reads included, which would otherwise see another unit's uncommitted rows) waits
  * its turn. PostgreSQL gets a pooled connection per transaction and needs no such queue.
+ *
+ * Work started from inside a unit of work joins it instead of queueing behind it (which would deadlock).
  */
 @Injectable()
 export class Transactions {
   private readonly lock = new KeyedLock();
+  private readonly current = new AsyncLocalStorage<{ manager: EntityManager; transactional: boolean }>();
   private readonly serial: boolean;
 
   constructor(readonly dataSource: DataSource) {
@@ -25,13 +29,20 @@ export class Transactions {
 
   /** Runs `work` in one transaction: everything it writes commits together or not at all. */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const transaction = () => this.dataSource.transaction(work);
-    return this.serial ? this.lock.run('db', transaction) : transaction();
+    const outer = this.current.getStore();
+    if (outer?.transactional) return work(outer.manager);
+    const transaction = () =>
+      this.dataSource.transaction((manager) => this.current.run({ manager, transactional: true }, () => work(manager)));
+    // Inside a read, this context already holds the SQLite queue.
+    return this.serial && outer === undefined ? this.lock.run('db', transaction) : transaction();
   }
 
-  /** Runs read-only `work` against committed data. */
+  /** Runs read-only `work` against committed data (or, inside a unit of work, against its own). */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const read = () => work(this.dataSource.manager);
+    const outer = this.current.getStore();
+    if (outer) return work(outer.manager);
+    const manager = this.dataSource.manager;
+    const read = () => this.current.run({ manager, transactional: false }, () => work(manager));
     return this.serial ? this.lock.run('db', read) : read();
   }
 }

@@ -50,6 +50,6 @@ export class CartDetailsProjection implements Projection {
   }
 
   async clear(manager: EntityManager): Promise<void> {
-    await manager.delete(CartDetails, {});
+    await manager.clear(CartDetails);
   }
 }

@@ -53,6 +53,6 @@ export class CustomerCartsProjection implements Projection {
   }
 
   async clear(manager: EntityManager): Promise<void> {
-    await manager.delete(CustomerCart, {});
+    await manager.clear(CustomerCart);
   }
 }

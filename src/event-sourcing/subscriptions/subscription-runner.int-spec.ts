@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EntityManager } from 'typeorm';
+import { ReadModelBehind } from '../event-sourcing.errors';
+import { ANY_VERSION, EventStore, RecordedEvent } from '../event-store';
+import { CounterIncremented } from '../testing/counter.fixture';
+import { createEventSourcingTestModule } from '../testing/event-sourcing-test-module';
+import { Projection, ProjectionOf } from './projection';
+import { SubscriptionRunner } from './subscription-runner';
+
+/** Sums increments into its own table, and can be told to fail on one value. */
+@Injectable()
+@ProjectionOf({ name: 'increment-totals' })
+class IncrementTotals implements Projection {
+  static failOn: number | undefined;
+  static applied = 0;
+
+  async apply({ event, position }: RecordedEvent, manager: EntityManager): Promise<void> {
+    if (!(event instanceof CounterIncremented)) return;
+    if (event.by === IncrementTotals.failOn) throw new Error(`refusing ${event.by} at ${position}`);
+    IncrementTotals.applied += 1;
+    await manager.query(
+      'INSERT INTO increment_totals (id, total) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET total = total + ?',
+      [event.by, event.by],
+    );
+  }
+
+  async clear(manager: EntityManager): Promise<void> {
+    await manager.query('DELETE FROM increment_totals');
+  }
+}
+
+/** Counts every event it sees: a second subscription that must not be held up by the first. */
+@Injectable()
+@ProjectionOf({ name: 'event-count' })
+class EventCount implements Projection {
+  static seen = 0;
+  apply(): Promise<void> {
+    EventCount.seen += 1;
+    return Promise.resolve();
+  }
+  clear(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('SubscriptionRunner on SQLite', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'ledgerline-runner-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    IncrementTotals.failOn = undefined;
+    IncrementTotals.applied = 0;
+    EventCount.seen = 0;
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  async function start(path?: string) {
+    const test = await createEventSourcingTestModule(
+      { providers: [IncrementTotals, EventCount] },
+      { pollIntervalMs: 50, batchSize: 3 },
+      path,
+    );
+    cleanups.push(test.close);
+    await test.module
+      .get(EntityManager)
+      .query('CREATE TABLE IF NOT EXISTS increment_totals (id INTEGER PRIMARY KEY, total INTEGER)');
+    const store = test.module.get(EventStore);
+    const runner = test.module.get(SubscriptionRunner);
+    const total = async () => {
+      const rows = await test.module
+        .get(EntityManager)
+        .query<{ total: number }[]>('SELECT total FROM increment_totals WHERE id = 1');
+      return rows[0]?.total ?? 0;
+    };
+    const increment = async (...values: number[]) =>
+      (
+        await store.append(
+          'counter-x',
+          ANY_VERSION,
+          values.map((by) => new CounterIncremented(by)),
+        )
+      ).positions.at(-1)!;
+    return { test, store, runner, total, increment };
+  }
+
+  it('applies every event once and persists its checkpoint with the rows', async () => {
+    const { runner, total, increment } = await start();
+    const position = await increment(1, 2, 3, 4, 5, 6, 7);
+    await runner.waitFor('increment-totals', position);
+    expect(await total()).toBe(28);
+    expect(IncrementTotals.applied).toBe(7);
+    expect(await runner.checkpointOf('increment-totals')).toBe(position);
+  });
+
+  it('resumes from its checkpoint after a restart, catching up on what it missed', async () => {
+    const path = join(folder, 'restart.sqlite');
+    const first = await start(path);
+    const position = await first.increment(1, 2);
+    await first.runner.waitFor('increment-totals', position);
+    await cleanups.pop()!();
+    IncrementTotals.applied = 0;
+
+    // Events appended while no subscription ran, then a new process starts on the same file.
+    const second = await start(path);
+    const later = await second.increment(10, 20);
+    await second.runner.waitFor('increment-totals', later);
+    expect(await second.total()).toBe(33);
+    expect(IncrementTotals.applied).toBe(2);
+  });
+
+  it('retries a failing event without skipping it, and without holding up other subscriptions', async () => {
+    IncrementTotals.failOn = 13;
+    const { runner, total, increment } = await start();
+    await runner.waitFor('increment-totals', await increment(1));
+    const position = await increment(13, 2);
+    await runner.waitFor('event-count', position);
+    expect(EventCount.seen).toBe(3);
+    await expect(runner.waitFor('increment-totals', position)).rejects.toBeInstanceOf(ReadModelBehind);
+    // The failing batch rolled back whole; its checkpoint did not move.
+    expect(await total()).toBe(1);
+    expect(await runner.checkpointOf('increment-totals')).toBe(position - 2);
+    IncrementTotals.failOn = undefined;
+    await runner.waitFor('increment-totals', position);
+    expect(await total()).toBe(16);
+  });
+
+  it('answers a wait for a position nobody wrote with ReadModelBehind after the configured wait', async () => {
+    const { runner, increment } = await start();
+    const position = await increment(1);
+    await expect(runner.waitFor('increment-totals', position + 1000)).rejects.toMatchObject({
+      name: 'ReadModelBehind',
+      position: position + 1000,
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createSqliteTestDatabase } from '../testing/sqlite-test-database';
+import { Transactions } from './transactions';
+
+describe('Transactions on SQLite', () => {
+  let database: Awaited<ReturnType<typeof createSqliteTestDatabase>>;
+  let transactions: Transactions;
+
+  beforeEach(async () => {
+    database = await createSqliteTestDatabase();
+    transactions = new Transactions(database.dataSource);
+    await database.dataSource.query('CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)');
+    await database.dataSource.query("INSERT INTO counters VALUES ('hits', 0)");
+  });
+  afterEach(() => database.drop());
+
+  const value = () =>
+    transactions.read(async (manager) => {
+      const [row] = await manager.query<{ value: number }[]>("SELECT value FROM counters WHERE name = 'hits'");
+      return row!.value;
+    });
+
+  it('keeps concurrent read-modify-write units from interleaving on the one connection', async () => {
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        transactions.write(async (manager) => {
+          const [row] = await manager.query<{ value: number }[]>("SELECT value FROM counters WHERE name = 'hits'");
+          await new Promise((resolve) => setImmediate(resolve));
+          await manager.query("UPDATE counters SET value = ? WHERE name = 'hits'", [row!.value + 1]);
+        }),
+      ),
+    );
+    expect(await value()).toBe(50);
+  });
+
+  it('rolls a failing unit back completely, and others still commit', async () => {
+    const failing = transactions.write(async (manager) => {
+      await manager.query("UPDATE counters SET value = 99 WHERE name = 'hits'");
+      throw new Error('refused');
+    });
+    const fine = transactions.write((manager) =>
+      manager.query("UPDATE counters SET value = value + 1 WHERE name = 'hits'"),
+    );
+    await expect(failing).rejects.toThrow('refused');
+    await fine;
+    expect(await value()).toBe(1);
+  });
+
+  it('lets work started inside a unit join it instead of deadlocking', async () => {
+    const seen = await transactions.write(async (manager) => {
+      await manager.query("UPDATE counters SET value = 7 WHERE name = 'hits'");
+      const inner = await value();
+      await transactions.write((nested) => nested.query("UPDATE counters SET value = value + 1 WHERE name = 'hits'"));
+      return inner;
+    });
+    expect(seen).toBe(7);
+    expect(await value()).toBe(8);
+    await expect(
+      transactions.read(() =>
+        transactions.write((manager) => manager.query("UPDATE counters SET value = 1 WHERE name = 'hits'")),
+      ),
+    ).resolves.toBeDefined();
+    expect(await value()).toBe(1);
+  });
+});
