@@ -26,8 +26,8 @@ export class CustomerCart {
   version!: number;
 
   /** The lines behind the count and total, so removals can be priced. */
-  @Column({ type: 'simple-json' })
-  lines!: CartLineView[];
+  @Column({ name: 'lines', type: 'simple-json' })
+  items!: CartLineView[];
 
   /** Global position of the CartOpened event: newest first means highest first. */
   @Column({ name: 'opened_position', type: 'bigint', transformer: bigintAsNumber })
