@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
 import { QueryInteger } from '../../http/query-integer';
 import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS } from '../domain/shopping-cart.errors';
 
@@ -30,7 +30,8 @@ export class AddItemRequest {
       'Price per unit in minor units (cents). Required for a product new to the cart; when omitted for a ' +
       'product already in it, the line keeps its price; when given, the line takes the new price.',
   })
-  @IsOptional()
+  // Absent means "keep the line's price"; null is not a price and is refused.
+  @ValidateIf((_, value) => value !== undefined)
   @IsInt()
   @Min(0)
   @Max(MAX_UNIT_PRICE_CENTS)

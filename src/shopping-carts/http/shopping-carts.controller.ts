@@ -94,7 +94,7 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiCommandHeaders()
   @ApiOkResponse({ type: CartCommandResponse })
-  @ApiProblemResponses(404, 409, 412, 422)
+  @ApiProblemResponses(400, 404, 409, 412, 422)
   async checkOut(
     @Param('cartId', AggregateIdPipe) cartId: string,
     @CommandContextFrom() context: CommandContext,
