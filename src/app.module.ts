@@ -6,7 +6,9 @@ import { AppConfig, appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
+import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
+import { OrdersModule } from './orders/orders.module';
 import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
 @Module({
@@ -26,12 +28,17 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         commandRetries: app.commandRetries,
         consistencyWaitMs: app.consistencyWaitMs,
         idempotencyRetentionMs: app.idempotencyRetentionHours * 3_600_000,
+        sagaAttempts: app.sagaAttempts,
+        sagaBackoffMs: app.sagaBackoffMs,
+        pausedSubscriptions: app.pausedSubscriptions,
         pollIntervalMs: 1000,
         batchSize: 500,
       }),
     }),
     HealthModule,
     ShoppingCartsModule,
+    OrdersModule,
+    EventLogModule,
   ],
 })
 export class AppModule {}

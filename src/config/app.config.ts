@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { integerVar, stringVar } from './env';
+import { integerVar, listVar, stringVar } from './env';
 
 export interface AppConfig {
   port: number;
@@ -11,6 +11,11 @@ export interface AppConfig {
   commandRetries: number;
   /** How long an Idempotency-Key keeps answering with the first result. */
   idempotencyRetentionHours: number;
+  /** How many times a saga tries an event's commands before parking it. */
+  sagaAttempts: number;
+  sagaBackoffMs: number;
+  /** Subscriptions (projections or sagas) that start paused. */
+  pausedSubscriptions: string[];
 }
 
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -20,6 +25,9 @@ export function readAppConfig(env: Record<string, string | undefined> = process.
     consistencyWaitMs: integerVar(env, 'CONSISTENCY_WAIT_MS', 5000, { min: 0, max: 60000 }),
     commandRetries: integerVar(env, 'COMMAND_RETRIES', 10, { min: 0, max: 1000 }),
     idempotencyRetentionHours: integerVar(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, { min: 1, max: 24 * 365 }),
+    sagaAttempts: integerVar(env, 'SAGA_ATTEMPTS', 5, { min: 1, max: 100 }),
+    sagaBackoffMs: integerVar(env, 'SAGA_BACKOFF_MS', 200, { min: 0, max: 60_000 }),
+    pausedSubscriptions: listVar(env, 'PAUSED_SUBSCRIPTIONS'),
   };
 }
 

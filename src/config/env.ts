@@ -58,3 +58,11 @@ export function optionalUrlVar(env: Env, name: string, protocols: readonly strin
   }
   return value;
 }
+
+/** A comma-separated list; empty entries are dropped. */
+export function listVar(env: Env, name: string): string[] {
+  return (raw(env, name) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}

@@ -59,6 +59,18 @@ export class AggregateRepository {
     return aggregate;
   }
 
+  /** The global position of an aggregate's event at `version`. */
+  async positionOf<A extends EventSourcedAggregate>(
+    type: AggregateClass<A>,
+    id: string,
+    version: number,
+  ): Promise<number> {
+    const [event] = await this.store.readStream(this.streamId(type, id), { fromVersion: version, toVersion: version });
+    if (event === undefined)
+      throw new VersionNotFound(type.name, id, version, await this.store.streamVersion(this.streamId(type, id)));
+    return event.position;
+  }
+
   /** Appends the aggregate's new events, then publishes them. */
   async save(
     aggregate: EventSourcedAggregate,

@@ -4,7 +4,10 @@ import { AggregateRepository } from './aggregate-repository';
 import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from './event-sourcing.options';
 import { EventStore } from './event-store';
 import { EventTypeRegistry } from './event-type-registry';
+import { GetAggregateEventsHandler } from './history/get-aggregate-events.handler';
+import { SagaReactor } from './subscriptions/saga-reactor';
 import { SubscriptionRunner } from './subscriptions/subscription-runner';
+import { SubscriptionStore } from './typeorm/subscription-store';
 import { Transactions } from './typeorm/transactions';
 import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
 
@@ -33,9 +36,20 @@ export class EventSourcingModule {
         TypeOrmEventStore,
         { provide: EventStore, useExisting: TypeOrmEventStore },
         AggregateRepository,
+        SubscriptionStore,
+        SagaReactor,
+        SubscriptionRunner,
+        GetAggregateEventsHandler,
+      ],
+      exports: [
+        EVENT_SOURCING_OPTIONS,
+        Transactions,
+        EventTypeRegistry,
+        EventStore,
+        AggregateRepository,
+        SubscriptionStore,
         SubscriptionRunner,
       ],
-      exports: [Transactions, EventTypeRegistry, EventStore, AggregateRepository, SubscriptionRunner],
     };
   }
 }

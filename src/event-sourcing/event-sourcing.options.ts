@@ -7,6 +7,12 @@ export interface EventSourcingOptions {
   pollIntervalMs: number;
   /** How long an Idempotency-Key answers repeats with its first result. */
   idempotencyRetentionMs: number;
+  /** How many times a saga tries an event's commands before parking the event. */
+  sagaAttempts: number;
+  /** Pause before a saga's second attempt; it doubles with every further attempt. */
+  sagaBackoffMs: number;
+  /** Subscriptions that start paused (an operator's switch, e.g. to hold a misbehaving saga). */
+  pausedSubscriptions: string[];
   /** Events a subscription reads and applies per transaction while catching up. */
   batchSize: number;
 }

@@ -12,6 +12,12 @@ import {
   ReadModelBehind,
   VersionNotFound,
 } from '../event-sourcing/event-sourcing.errors';
+import {
+  ParkedEventNotFound,
+  ParkedRetryFailed,
+  SubscriptionNotFound,
+  SubscriptionNotRebuildable,
+} from '../event-sourcing/subscriptions/subscription.errors';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
 import { RequestValidationFailed } from './request-validation';
 
@@ -71,6 +77,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: { ETag: `"${error.actualVersion}"` },
       };
     }
+    if (error instanceof SubscriptionNotFound || error instanceof ParkedEventNotFound) {
+      return { body: problem(404, 'not-found', error.message) };
+    }
+    if (error instanceof SubscriptionNotRebuildable) return { body: problem(409, 'not-rebuildable', error.message) };
+    if (error instanceof ParkedRetryFailed) return { body: problem(409, 'retry-failed', error.message) };
     if (error instanceof ConcurrencyConflict || error instanceof AggregateAlreadyExists) {
       return { body: problem(409, 'conflict', error.message) };
     }

@@ -1,5 +1,12 @@
 import { CreateEventStore1764150000000 } from './1764150000000-create-event-store';
 import { CreateShoppingCartReadModels1764150001000 } from './1764150001000-create-shopping-cart-read-models';
+import { CreateParkedEvents1764150002000 } from './1764150002000-create-parked-events';
+import { CreateOrderReadModels1764150003000 } from './1764150003000-create-order-read-models';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
-export const migrations = [CreateEventStore1764150000000, CreateShoppingCartReadModels1764150001000];
+export const migrations = [
+  CreateEventStore1764150000000,
+  CreateShoppingCartReadModels1764150001000,
+  CreateParkedEvents1764150002000,
+  CreateOrderReadModels1764150003000,
+];

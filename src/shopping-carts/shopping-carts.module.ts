@@ -6,7 +6,6 @@ import { OpenCartHandler } from './commands/open-cart.handler';
 import { RemoveItemFromCartHandler } from './commands/remove-item-from-cart.handler';
 import { ShoppingCartsController } from './http/shopping-carts.controller';
 import { GetCartAtVersionHandler } from './read-models/cart-history/get-cart-at-version.handler';
-import { GetCartEventsHandler } from './read-models/cart-history/get-cart-events.handler';
 import { CartDetails } from './read-models/cart-details/cart-details.entity';
 import { CartDetailsProjection } from './read-models/cart-details/cart-details.projection';
 import { GetCartHandler } from './read-models/cart-details/get-cart.handler';
@@ -15,7 +14,7 @@ import { CustomerCartsProjection } from './read-models/customer-carts/customer-c
 import { ListCustomerCartsHandler } from './read-models/customer-carts/list-customer-carts.handler';
 
 export const commandHandlers = [OpenCartHandler, AddItemToCartHandler, RemoveItemFromCartHandler, CheckOutCartHandler];
-export const queryHandlers = [GetCartHandler, ListCustomerCartsHandler, GetCartAtVersionHandler, GetCartEventsHandler];
+export const queryHandlers = [GetCartHandler, ListCustomerCartsHandler, GetCartAtVersionHandler];
 export const projections = [CartDetailsProjection, CustomerCartsProjection];
 
 /** The shopping-carts bounded context: open a cart, add and remove items, check out. */

@@ -1,36 +1,52 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { EntityManager } from 'typeorm';
 import { ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
-import { EventStore } from '../event-store';
-import { sql, toDbTime } from '../typeorm/sql';
+import { EventStore, RecordedEvent } from '../event-store';
+import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
+import { Saga, SagaOf } from './saga';
+import { SagaReactor } from './saga-reactor';
+import { SubscriptionNotFound, SubscriptionNotRebuildable } from './subscription.errors';
 
 interface Waiter {
   position: number;
   resolve: () => void;
 }
 
+type Handler = { kind: 'projection'; projection: Projection } | { kind: 'saga'; saga: Saga };
+
 interface Subscription {
   name: string;
-  projection: Projection;
-  /** Last position applied and stored; undefined until read from the database. */
+  handler: Handler;
+  /** Last position handled and stored; undefined until read from the database. */
   checkpoint: number | undefined;
   running: Promise<void> | undefined;
   /** A wake-up arrived while a pass was running: run another pass after it. */
   again: boolean;
+  paused: boolean;
   waiters: Set<Waiter>;
   failures: number;
+  lastError: string | undefined;
+  rebuilds: (() => void)[];
+}
+
+export interface SubscriptionStatus {
+  name: string;
+  kind: 'projection' | 'saga';
+  checkpoint: number;
+  paused: boolean;
+  /** Why the last pass failed, while it is being retried (projections only; sagas park instead). */
+  lastError: string | null;
 }
 
 /**
- * Moves events from the log into projections, in global position order, with durable checkpoints.
- * Catches up at start, wakes after each local append, and polls for appends by other processes.
- * A crash at any point loses nothing: rows and checkpoint commit together, and a restart resumes
- * from the checkpoint.
+ * Moves events from the log into projections and sagas, in global position order, with durable
+ * checkpoints. Catches up at start, wakes after each local append, and polls for appends by other
+ * processes. A projection writes its rows and checkpoint in one transaction; a saga's commands are
+ * idempotent, so a crash at any point loses nothing and repeats nothing.
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -44,28 +60,38 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     private readonly discovery: DiscoveryService,
     private readonly store: EventStore,
     private readonly transactions: Transactions,
+    private readonly checkpoints: SubscriptionStore,
+    private readonly reactor: SagaReactor,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: ProjectionOf.KEY })) {
-      const { name } = this.discovery.getMetadataByDecorator(ProjectionOf, wrapper) ?? {};
-      if (name === undefined || wrapper.instance === undefined) continue;
-      if (this.subscriptions.has(name)) throw new Error(`Two projections are named "${name}"`);
-      this.subscriptions.set(name, {
-        name,
-        projection: wrapper.instance as Projection,
-        checkpoint: undefined,
-        running: undefined,
-        again: false,
-        waiters: new Set(),
-        failures: 0,
-      });
-    }
+    this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
+    this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
     this.unsubscribe = this.store.onAppended(() => this.wakeAll());
     this.poller = setInterval(() => this.wakeAll(), this.options.pollIntervalMs);
     this.poller.unref();
     this.wakeAll();
+  }
+
+  private discover(decorator: typeof ProjectionOf | typeof SagaOf, handler: (instance: object) => Handler): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: decorator.KEY })) {
+      const name = this.discovery.getMetadataByDecorator(decorator, wrapper)?.name;
+      if (name === undefined || !wrapper.instance) continue;
+      if (this.subscriptions.has(name)) throw new Error(`Two subscriptions are named "${name}"`);
+      this.subscriptions.set(name, {
+        name,
+        handler: handler(wrapper.instance as object),
+        checkpoint: undefined,
+        running: undefined,
+        again: false,
+        paused: this.options.pausedSubscriptions.includes(name),
+        waiters: new Set(),
+        failures: 0,
+        lastError: undefined,
+        rebuilds: [],
+      });
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -77,14 +103,19 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
-  names(): string[] {
-    return [...this.subscriptions.keys()];
+  async status(): Promise<SubscriptionStatus[]> {
+    return Promise.all(
+      [...this.subscriptions.values()].map(async (subscription) => ({
+        name: subscription.name,
+        kind: subscription.handler.kind,
+        checkpoint: await this.checkpointOf(subscription.name),
+        paused: subscription.paused,
+        lastError: subscription.lastError ?? null,
+      })),
+    );
   }
 
-  /**
-   * Resolves once the named projection has applied every event up to `position`; throws
-   * ReadModelBehind if that takes longer than the configured wait.
-   */
+  /** Resolves once the named subscription has handled every event up to `position`; else ReadModelBehind. */
   async waitFor(name: string, position: number): Promise<void> {
     const subscription = this.get(name);
     if ((subscription.checkpoint ?? -1) >= position) return;
@@ -106,15 +137,45 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  /** The last position the named projection has applied. */
+  /** The last position the named subscription has handled. */
   async checkpointOf(name: string): Promise<number> {
     const subscription = this.get(name);
-    return subscription.checkpoint ?? (await this.readCheckpoint(name));
+    return subscription.checkpoint ?? (await this.checkpoints.checkpoint(name));
+  }
+
+  /**
+   * Empties a projection's tables and replays it from position 0, in the background: reads keep being
+   * answered meanwhile. Resolves once the reset is committed.
+   */
+  rebuild(name: string): Promise<void> {
+    const subscription = this.get(name);
+    if (subscription.handler.kind !== 'projection') throw new SubscriptionNotRebuildable(name);
+    return new Promise<void>((resolve) => {
+      subscription.rebuilds.push(resolve);
+      this.wake(subscription);
+    });
+  }
+
+  pause(name: string): void {
+    this.get(name).paused = true;
+  }
+
+  resume(name: string): void {
+    const subscription = this.get(name);
+    subscription.paused = false;
+    this.wake(subscription);
+  }
+
+  /** Sends a parked event's commands once more; on success it is no longer parked. */
+  async retryParked(name: string, position: number): Promise<void> {
+    const subscription = this.get(name);
+    if (subscription.handler.kind !== 'saga') throw new SubscriptionNotFound(name);
+    await this.reactor.retryParked(name, subscription.handler.saga, position);
   }
 
   private get(name: string): Subscription {
     const subscription = this.subscriptions.get(name);
-    if (subscription === undefined) throw new Error(`No projection is named "${name}"`);
+    if (subscription === undefined) throw new SubscriptionNotFound(name);
     return subscription;
   }
 
@@ -123,7 +184,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   }
 
   private wake(subscription: Subscription): void {
-    if (this.stopped) return;
+    if (this.stopped || (subscription.paused && subscription.rebuilds.length === 0)) return;
     if (subscription.running) {
       subscription.again = true;
       return;
@@ -138,31 +199,37 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async catchUp(subscription: Subscription): Promise<void> {
+    const { name, handler } = subscription;
     try {
-      subscription.checkpoint ??= await this.readCheckpoint(subscription.name);
-      while (!this.stopped) {
+      subscription.checkpoint ??= await this.checkpoints.checkpoint(name);
+      if (subscription.rebuilds.length > 0 && handler.kind === 'projection')
+        await this.reset(subscription, handler.projection);
+      while (!this.stopped && !subscription.paused) {
         const batch = await this.store.readAll(subscription.checkpoint, this.options.batchSize);
         const last = batch.at(-1);
         if (last === undefined) break;
-        await this.transactions.write(async (manager) => {
-          for (const event of batch) await subscription.projection.apply(event, manager);
-          await this.writeCheckpoint(manager, subscription.name, last.position);
-        });
-        subscription.checkpoint = last.position;
-        subscription.failures = 0;
-        for (const waiter of subscription.waiters) {
-          if (waiter.position <= last.position) waiter.resolve();
+        if (handler.kind === 'projection') {
+          await this.transactions.write(async (manager) => {
+            for (const event of batch) await handler.projection.apply(event, manager);
+            await this.checkpoints.saveCheckpoint(manager, name, last.position);
+          });
+          this.advance(subscription, last);
+        } else {
+          for (const event of batch) {
+            if (!(await this.reactor.handle(name, handler.saga, event, () => this.stopped))) return;
+            this.advance(subscription, event);
+          }
         }
-      }
-      for (const waiter of subscription.waiters) {
-        if (waiter.position <= (subscription.checkpoint ?? 0)) waiter.resolve();
+        subscription.failures = 0;
+        subscription.lastError = undefined;
       }
     } catch (error) {
       // The batch rolled back with its checkpoint; it is retried after a growing pause, in order.
       subscription.failures += 1;
+      subscription.lastError = String(error);
       const delay = Math.min(30_000, 100 * 2 ** Math.min(subscription.failures, 9));
       this.logger.error(
-        `Projection ${subscription.name} failed after position ${subscription.checkpoint ?? '?'} ` +
+        `Subscription ${name} failed after position ${subscription.checkpoint ?? '?'} ` +
           `(attempt ${subscription.failures}, retrying in ${delay} ms): ${String(error)}`,
         error instanceof Error ? error.stack : undefined,
       );
@@ -170,25 +237,19 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  private async readCheckpoint(name: string): Promise<number> {
-    const rows = await this.transactions.read((manager) =>
-      manager.query<{ position: number | string }[]>(
-        sql(this.transactions.engine, 'SELECT position FROM subscription_checkpoints WHERE name = ?'),
-        [name],
-      ),
-    );
-    return Number(rows[0]?.position ?? 0);
+  private async reset(subscription: Subscription, projection: Projection): Promise<void> {
+    const requests = subscription.rebuilds.splice(0);
+    await this.transactions.write(async (manager) => {
+      await projection.clear(manager);
+      await this.checkpoints.saveCheckpoint(manager, subscription.name, 0);
+    });
+    subscription.checkpoint = 0;
+    this.logger.log(`Rebuilding projection ${subscription.name} from position 0`);
+    for (const resolve of requests) resolve();
   }
 
-  private async writeCheckpoint(manager: EntityManager, name: string, position: number): Promise<void> {
-    const engine = this.transactions.engine;
-    await manager.query(
-      sql(
-        engine,
-        `INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
-      ),
-      [name, position, toDbTime(engine, new Date())],
-    );
+  private advance(subscription: Subscription, last: RecordedEvent): void {
+    subscription.checkpoint = last.position;
+    for (const waiter of subscription.waiters) if (waiter.position <= last.position) waiter.resolve();
   }
 }

@@ -14,6 +14,9 @@ export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
   commandRetries: 10,
   consistencyWaitMs: 2000,
   idempotencyRetentionMs: 3_600_000,
+  sagaAttempts: 3,
+  sagaBackoffMs: 20,
+  pausedSubscriptions: [],
   pollIntervalMs: 200,
   batchSize: 100,
 };

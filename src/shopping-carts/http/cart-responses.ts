@@ -63,31 +63,3 @@ export class CustomerCartResponse {
   @ApiProperty({ example: 5 })
   version!: number;
 }
-
-export class CartEventResponse {
-  @ApiProperty({ example: 41 })
-  position!: number;
-
-  @ApiProperty({ example: 2 })
-  version!: number;
-
-  @ApiProperty({ example: 'shopping-cart.item-added.v1' })
-  type!: string;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    example: { cartId: CART_ID, productId: 'sku-running-shoes-42', quantity: 2, unitPriceCents: 4999 },
-  })
-  data!: Record<string, unknown>;
-
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
-    example: { correlationId: 'c0ffee00-0000-4000-8000-000000000001', causationId: '…', commandId: '…' },
-  })
-  metadata!: Record<string, unknown>;
-
-  @ApiProperty({ format: 'date-time', example: '2026-11-26T11:20:00.000Z' })
-  recordedAt!: string;
-}

@@ -6,20 +6,22 @@ import { randomUUID } from 'node:crypto';
 import type { CommandResult } from '../../event-sourcing/aggregate-repository';
 import type { CommandContext } from '../../event-sourcing/command-context';
 import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
+import { EventResponse } from '../../http/event-response';
 import { BoundedStringPipe } from '../../http/bounded-string.pipe';
 import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
+import { GetAggregateEvents } from '../../event-sourcing/history/get-aggregate-events.query';
 import { AddItemToCart } from '../commands/add-item-to-cart.command';
 import { CheckOutCart } from '../commands/check-out-cart.command';
+import { ShoppingCart } from '../domain/shopping-cart.aggregate';
 import { OpenCart } from '../commands/open-cart.command';
 import { RemoveItemFromCart } from '../commands/remove-item-from-cart.command';
 import { GetCartAtVersion } from '../read-models/cart-history/get-cart-at-version.query';
-import { GetCartEvents } from '../read-models/cart-history/get-cart-events.query';
 import { GetCart } from '../read-models/cart-details/get-cart.query';
 import { ListCustomerCarts } from '../read-models/customer-carts/list-customer-carts.query';
 import { AddItemRequest, CartReadQuery, CustomerCartsQuery, OpenCartRequest, RemoveItemQuery } from './cart-requests';
-import { CartCommandResponse, CartEventResponse, CartResponse, CustomerCartResponse } from './cart-responses';
+import { CartCommandResponse, CartResponse, CustomerCartResponse } from './cart-responses';
 
 const toResponse = ({ aggregateId, version, position }: CommandResult): CartCommandResponse => ({
   cartId: aggregateId,
@@ -123,9 +125,9 @@ export class ShoppingCartsController {
   @Get(':cartId/events')
   @ApiOperation({ summary: "The cart's events, oldest first" })
   @ApiParam(CART_ID_PARAM)
-  @ApiOkResponse({ type: [CartEventResponse] })
+  @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(404)
-  events(@Param('cartId', AggregateIdPipe) cartId: string): Promise<CartEventResponse[]> {
-    return this.queries.execute(new GetCartEvents(cartId));
+  events(@Param('cartId', AggregateIdPipe) cartId: string): Promise<EventResponse[]> {
+    return this.queries.execute(new GetAggregateEvents(ShoppingCart, cartId));
   }
 }

@@ -1,0 +1,32 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { QueryInteger } from '../../http/query-integer';
+
+export class EventFeedQuery {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Return events after this global position' })
+  @IsOptional()
+  @QueryInteger()
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @QueryInteger()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class LiveEventsQuery {
+  @ApiPropertyOptional({
+    minimum: 0,
+    description: 'Start after this position (Last-Event-ID wins when both are sent; default: only new events)',
+  })
+  @IsOptional()
+  @QueryInteger()
+  @IsInt()
+  @Min(0)
+  after?: number;
+}

@@ -1,0 +1,55 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ParkedEventResponse {
+  @ApiProperty({ example: 57 })
+  position!: number;
+
+  @ApiProperty({ format: 'uuid' })
+  eventId!: string;
+
+  @ApiProperty({ example: 'shopping-cart.checked-out.v1' })
+  type!: string;
+
+  @ApiProperty({ example: 'Error: payment service unavailable' })
+  error!: string;
+
+  @ApiProperty({ example: 5 })
+  attempts!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  parkedAt!: string;
+}
+
+export class SubscriptionResponse {
+  @ApiProperty({ example: 'cart-details' })
+  name!: string;
+
+  @ApiProperty({ enum: ['projection', 'saga'] })
+  kind!: 'projection' | 'saga';
+
+  @ApiProperty({ example: 1200, description: 'Last global position handled' })
+  checkpoint!: number;
+
+  @ApiProperty({ example: 1234, description: 'Newest position in the event store' })
+  headPosition!: number;
+
+  @ApiProperty({ example: 34, description: 'headPosition - checkpoint' })
+  lag!: number;
+
+  @ApiProperty({ example: false })
+  paused!: boolean;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Why the last pass failed, while it is retried' })
+  lastError!: string | null;
+
+  @ApiProperty({ type: [ParkedEventResponse] })
+  parked!: ParkedEventResponse[];
+}
+
+export class RebuildResponse {
+  @ApiProperty({ example: 'cart-details' })
+  name!: string;
+
+  @ApiProperty({ example: 0, description: 'The checkpoint was reset; the projection is catching up' })
+  checkpoint!: number;
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EventStore } from '../../event-sourcing/event-store';
+import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
+import { SubscriptionStore } from '../../event-sourcing/typeorm/subscription-store';
+import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import { RebuildResponse, SubscriptionResponse } from './subscription-responses';
+
+/** Operators' view of projections and sagas: checkpoints, lag, parked events, rebuilds and retries. */
+@ApiTags('subscriptions')
+@Controller('subscriptions')
+export class SubscriptionsController {
+  constructor(
+    private readonly runner: SubscriptionRunner,
+    private readonly checkpoints: SubscriptionStore,
+    private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every projection and saga with its checkpoint, lag and parked events' })
+  @ApiOkResponse({ type: [SubscriptionResponse] })
+  async list(): Promise<SubscriptionResponse[]> {
+    const [statuses, headPosition, parked] = await Promise.all([
+      this.runner.status(),
+      this.store.headPosition(),
+      this.checkpoints.parked(),
+    ]);
+    return statuses.map((status) => ({
+      ...status,
+      headPosition,
+      lag: Math.max(0, headPosition - status.checkpoint),
+      parked: parked
+        .filter((entry) => entry.subscription === status.name)
+        .map(({ subscription: _subscription, parkedAt, ...entry }) => ({ ...entry, parkedAt: parkedAt.toISOString() })),
+    }));
+  }
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Rebuild a projection from position 0 while the service keeps answering',
+    description: 'Empties its tables and resets its checkpoint in one transaction, then catches up in the background.',
+  })
+  @ApiAcceptedResponse({ type: RebuildResponse })
+  @ApiProblemResponses(404, 409)
+  async rebuild(@Param('name') name: string): Promise<RebuildResponse> {
+    await this.runner.rebuild(name);
+    return { name, checkpoint: 0 };
+  }
+
+  @Post(':name/parked/:position/retry')
+  @HttpCode(204)
+  @ApiOperation({ summary: "Send a parked event's commands again; on success it is no longer parked" })
+  @ApiNoContentResponse({ description: 'The retry succeeded' })
+  @ApiProblemResponses(400, 404, 409)
+  async retry(@Param('name') name: string, @Param('position', ParseIntPipe) position: number): Promise<void> {
+    await this.runner.retryParked(name, position);
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { lastValueFrom, of, toArray } from 'rxjs';
+import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
+import type { EventSourcingOptions } from '../event-sourcing.options';
+import { EventStore, RecordedEvent } from '../event-store';
+import { SubscriptionStore } from '../typeorm/subscription-store';
+import { Transactions } from '../typeorm/transactions';
+import type { Saga } from './saga';
+import { ParkedEventNotFound, ParkedRetryFailed } from './subscription.errors';
+
+/**
+ * Runs one stored event through a saga and sends the commands it yields. A failure is retried with
+ * backoff; when the attempts are spent the event is parked (visible to operators) and the saga moves
+ * on, so one bad event never stops it for everyone else.
+ */
+@Injectable()
+export class SagaReactor {
+  private readonly logger = new Logger(SagaReactor.name);
+
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly store: EventStore,
+    private readonly transactions: Transactions,
+    private readonly subscriptions: SubscriptionStore,
+    @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
+  ) {}
+
+  /**
+   * Handles the event and stores the saga's checkpoint at it. Returns false, storing nothing, when
+   * `stopping()` turns true between attempts: the event is then redelivered after the restart.
+   */
+  async handle(name: string, saga: Saga, event: RecordedEvent, stopping: () => boolean): Promise<boolean> {
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.options.sagaAttempts; attempt += 1) {
+      try {
+        await this.send(saga, event);
+        await this.transactions.write((manager) => this.subscriptions.saveCheckpoint(manager, name, event.position));
+        return true;
+      } catch (error) {
+        lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (attempt === this.options.sagaAttempts) break;
+        const delay = this.options.sagaBackoffMs * 2 ** (attempt - 1);
+        this.logger.warn(
+          `Saga ${name} failed on position ${event.position} (attempt ${attempt}), retrying in ${delay} ms: ${lastError}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (stopping()) return false;
+      }
+    }
+    this.logger.error(
+      `Saga ${name} parked position ${event.position} after ${this.options.sagaAttempts} attempts: ${lastError}`,
+    );
+    await this.transactions.write(async (manager) => {
+      await this.subscriptions.park(manager, name, event, lastError, this.options.sagaAttempts);
+      await this.subscriptions.saveCheckpoint(manager, name, event.position);
+    });
+    return true;
+  }
+
+  async retryParked(name: string, saga: Saga, position: number): Promise<void> {
+    const parked = (await this.subscriptions.parked(name)).find((entry) => entry.position === position);
+    const [event] = await this.store.readAll(position - 1, 1);
+    if (parked === undefined || event?.position !== position) throw new ParkedEventNotFound(name, position);
+    try {
+      await this.send(saga, event);
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await this.transactions.write((manager) =>
+        this.subscriptions.park(manager, name, event, reason, parked.attempts + 1),
+      );
+      throw new ParkedRetryFailed(name, position, reason);
+    }
+    await this.subscriptions.unpark(name, position);
+  }
+
+  private async send(saga: Saga, event: RecordedEvent): Promise<void> {
+    const commands = await lastValueFrom(saga.react(of(event)).pipe(toArray()));
+    for (const command of commands) await this.commandBus.execute(command);
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { RecordedEvent } from '../event-store';
+import { fromDbTime, sql, toDbTime } from './sql';
+import { Transactions } from './transactions';
+
+export interface ParkedEvent {
+  subscription: string;
+  position: number;
+  eventId: string;
+  type: string;
+  error: string;
+  attempts: number;
+  parkedAt: Date;
+}
+
+/** Checkpoints and parked events of subscriptions, in the same database as the events. */
+@Injectable()
+export class SubscriptionStore {
+  constructor(private readonly transactions: Transactions) {}
+
+  private sql(text: string): string {
+    return sql(this.transactions.engine, text);
+  }
+
+  async checkpoint(name: string): Promise<number> {
+    const rows = await this.transactions.read((manager) =>
+      manager.query<{ position: number | string }[]>(
+        this.sql('SELECT position FROM subscription_checkpoints WHERE name = ?'),
+        [name],
+      ),
+    );
+    return Number(rows[0]?.position ?? 0);
+  }
+
+  async saveCheckpoint(manager: EntityManager, name: string, position: number): Promise<void> {
+    await manager.query(
+      this.sql(
+        `INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+      ),
+      [name, position, toDbTime(this.transactions.engine, new Date())],
+    );
+  }
+
+  async park(
+    manager: EntityManager,
+    name: string,
+    event: RecordedEvent,
+    error: string,
+    attempts: number,
+  ): Promise<void> {
+    await manager.query(
+      this.sql(
+        `INSERT INTO parked_events (subscription, position, event_id, type, error, attempts, parked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (subscription, position) DO UPDATE SET error = excluded.error, attempts = excluded.attempts`,
+      ),
+      [
+        name,
+        event.position,
+        event.eventId,
+        event.type,
+        error.slice(0, 2000),
+        attempts,
+        toDbTime(this.transactions.engine, new Date()),
+      ],
+    );
+  }
+
+  async unpark(name: string, position: number): Promise<void> {
+    await this.transactions.write((manager) =>
+      manager.query(this.sql('DELETE FROM parked_events WHERE subscription = ? AND position = ?'), [name, position]),
+    );
+  }
+
+  async parked(name?: string): Promise<ParkedEvent[]> {
+    const rows = await this.transactions.read((manager) =>
+      manager.query<Record<string, unknown>[]>(
+        this.sql(
+          `SELECT subscription, position, event_id, type, error, attempts, parked_at FROM parked_events
+           ${name === undefined ? '' : 'WHERE subscription = ?'} ORDER BY subscription, position`,
+        ),
+        name === undefined ? [] : [name],
+      ),
+    );
+    return rows.map((row) => ({
+      subscription: String(row.subscription),
+      position: Number(row.position),
+      eventId: String(row.event_id),
+      type: String(row.type),
+      error: String(row.error),
+      attempts: Number(row.attempts),
+      parkedAt: fromDbTime(row.parked_at),
+    }));
+  }
+}

@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandResult } from '../../event-sourcing/aggregate-repository';
+import { CommandContext, newCommandContext } from '../../event-sourcing/command-context';
+import type { OrderLine } from '../domain/order.events';
+
+export class PlaceOrder extends Command<CommandResult> {
+  constructor(
+    readonly cartId: string,
+    readonly customerId: string,
+    readonly lines: OrderLine[],
+    readonly totalCents: number,
+    readonly context: CommandContext = newCommandContext(),
+  ) {
+    super();
+  }
+}

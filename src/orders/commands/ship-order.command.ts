@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandResult } from '../../event-sourcing/aggregate-repository';
+import { CommandContext, newCommandContext } from '../../event-sourcing/command-context';
+
+export class ShipOrder extends Command<CommandResult> {
+  constructor(
+    readonly orderId: string,
+    readonly context: CommandContext = newCommandContext(),
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { CommandResult } from '../../event-sourcing/aggregate-repository';
+import type { CommandContext } from '../../event-sourcing/command-context';
+import { GetAggregateEvents } from '../../event-sourcing/history/get-aggregate-events.query';
+import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
+import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
+import { EventResponse } from '../../http/event-response';
+import { RequestValidationFailed } from '../../http/request-validation';
+import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
+import { CancelOrder } from '../commands/cancel-order.command';
+import { PayOrder } from '../commands/pay-order.command';
+import { ShipOrder } from '../commands/ship-order.command';
+import { Order } from '../domain/order.aggregate';
+import { GetOrder } from '../read-models/order-details/get-order.query';
+import { ListOrders } from '../read-models/order-details/list-orders.query';
+import { GetOrderAtVersion } from '../read-models/order-history/get-order-at-version.query';
+import { CancelOrderRequest, ListOrdersQuery, OrderReadQuery, PayOrderRequest } from './order-requests';
+import { OrderCommandResponse, OrderResponse } from './order-responses';
+
+const toResponse = ({ aggregateId, version, position }: CommandResult): OrderCommandResponse => ({
+  orderId: aggregateId,
+  version,
+  position,
+});
+
+const ORDER_ID_PARAM = { name: 'orderId', format: 'uuid', description: 'The order (a UUID)' } as const;
+
+/** Orders are placed by the checkout saga when a cart is checked out; clients pay, ship or cancel them. */
+@ApiTags('orders')
+@Controller('orders')
+@UseInterceptors(VersionEtagInterceptor)
+export class OrdersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post(':orderId/payments')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pay the order in full (the amount must equal its total)' })
+  @ApiParam(ORDER_ID_PARAM)
+  @ApiCommandHeaders()
+  @ApiOkResponse({ type: OrderCommandResponse })
+  @ApiProblemResponses(400, 404, 409, 412, 413, 422)
+  async pay(
+    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Body() body: PayOrderRequest,
+    @CommandContextFrom() context: CommandContext,
+  ): Promise<OrderCommandResponse> {
+    return toResponse(await this.commands.execute(new PayOrder(orderId, body.amountCents, context)));
+  }
+
+  @Post(':orderId/shipment')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ship a paid order' })
+  @ApiParam(ORDER_ID_PARAM)
+  @ApiCommandHeaders()
+  @ApiOkResponse({ type: OrderCommandResponse })
+  @ApiProblemResponses(400, 404, 409, 412, 422)
+  async ship(
+    @Param('orderId', AggregateIdPipe) orderId: string,
+    @CommandContextFrom() context: CommandContext,
+  ): Promise<OrderCommandResponse> {
+    return toResponse(await this.commands.execute(new ShipOrder(orderId, context)));
+  }
+
+  @Post(':orderId/cancellation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an order that has not shipped' })
+  @ApiParam(ORDER_ID_PARAM)
+  @ApiCommandHeaders()
+  @ApiOkResponse({ type: OrderCommandResponse })
+  @ApiProblemResponses(400, 404, 409, 412, 413, 422)
+  async cancel(
+    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Body() body: CancelOrderRequest,
+    @CommandContextFrom() context: CommandContext,
+  ): Promise<OrderCommandResponse> {
+    return toResponse(await this.commands.execute(new CancelOrder(orderId, body.reason, context)));
+  }
+
+  @Get()
+  @ApiOperation({ summary: "A customer's orders, or a cart's order, newest first (give customerId or cartId)" })
+  @ApiOkResponse({ type: [OrderResponse] })
+  @ApiProblemResponses(400, 503)
+  list(@Query() query: ListOrdersQuery): Promise<OrderResponse[]> {
+    const { customerId, cartId, consistentWith } = query;
+    if (customerId === undefined && cartId === undefined) {
+      throw new RequestValidationFailed([{ field: 'customerId', messages: ['customerId or cartId is required'] }]);
+    }
+    const filter = { ...(customerId === undefined ? {} : { customerId }), ...(cartId === undefined ? {} : { cartId }) };
+    return this.queries.execute(new ListOrders(filter, consistentWith));
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: 'The order, from its read model (or, with atVersion, rebuilt from its events)' })
+  @ApiParam(ORDER_ID_PARAM)
+  @ApiOkResponse({ type: OrderResponse, description: 'The order; ETag is its version' })
+  @ApiProblemResponses(400, 404, 503)
+  get(@Param('orderId', AggregateIdPipe) orderId: string, @Query() query: OrderReadQuery): Promise<OrderResponse> {
+    if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
+    return this.queries.execute(new GetOrder(orderId, query.consistentWith));
+  }
+
+  @Get(':orderId/events')
+  @ApiOperation({ summary: "The order's events, oldest first" })
+  @ApiParam(ORDER_ID_PARAM)
+  @ApiOkResponse({ type: [EventResponse] })
+  @ApiProblemResponses(404)
+  events(@Param('orderId', AggregateIdPipe) orderId: string): Promise<EventResponse[]> {
+    return this.queries.execute(new GetAggregateEvents(Order, orderId));
+  }
+}
