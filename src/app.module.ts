@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { dataSourceOptions } from './database/data-source-options';
+import { openDataSource } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
@@ -21,6 +22,8 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         ...dataSourceOptions(database),
         autoLoadEntities: true,
       }),
+      // Nest always passes the options built above.
+      dataSourceFactory: (options) => openDataSource(options!),
     }),
     EventSourcingModule.forRootAsync({
       inject: [appConfig.KEY],

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { choiceVar, integerVar, optionalUrlVar, stringVar, InvalidEnvironmentVariable } from './env';
+import { choiceVar, identifierVar, integerVar, optionalUrlVar, stringVar, InvalidEnvironmentVariable } from './env';
 
 export const DATABASE_TYPES = ['sqlite', 'postgres'] as const;
 export type DatabaseType = (typeof DATABASE_TYPES)[number];
@@ -12,6 +12,8 @@ export interface DatabaseConfig {
   busyTimeoutMs: number;
   /** PostgreSQL connection string. */
   url: string | undefined;
+  /** PostgreSQL schema holding every table (created if missing); lets several deployments share a database. */
+  schema: string;
   poolSize: number;
   logging: boolean;
 }
@@ -27,6 +29,7 @@ export function readDatabaseConfig(env: Record<string, string | undefined> = pro
     path: stringVar(env, 'DATABASE_PATH', 'data/ledgerline.sqlite'),
     busyTimeoutMs: integerVar(env, 'DATABASE_BUSY_TIMEOUT_MS', 5000, { min: 0, max: 600000 }),
     url,
+    schema: identifierVar(env, 'DATABASE_SCHEMA', 'public'),
     poolSize: integerVar(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 1000 }),
     logging: choiceVar(env, 'DATABASE_LOGGING', 'false', ['true', 'false']) === 'true',
   };

@@ -66,3 +66,13 @@ export function listVar(env: Env, name: string): string[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
 }
+
+/** A plain SQL identifier (letters, digits, underscores), safe to interpolate into DDL. */
+export function identifierVar(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+    throw new InvalidEnvironmentVariable(name, value, 'a lower-case SQL identifier (a-z, 0-9, _; at most 63)');
+  }
+  return value;
+}

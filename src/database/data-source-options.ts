@@ -20,7 +20,10 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
       ...common,
       type: 'postgres',
       url: config.url,
+      schema: config.schema,
       poolSize: config.poolSize,
+      // Unqualified names in hand-written SQL resolve in the configured schema.
+      extra: { options: `-c search_path=${config.schema}`, connectionTimeoutMillis: 5000 },
     };
   }
   return {

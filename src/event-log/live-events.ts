@@ -5,6 +5,7 @@ import type { EventSourcingOptions } from '../event-sourcing/event-sourcing.opti
 import { EventStore } from '../event-sourcing/event-store';
 import { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 import { toEventView } from '../event-sourcing/history/event-view';
+import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinator';
 
 const PAGE = 500;
 
@@ -18,6 +19,7 @@ export class LiveEvents {
   constructor(
     private readonly store: EventStore,
     private readonly registry: EventTypeRegistry,
+    private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
   ) {}
 
@@ -26,7 +28,7 @@ export class LiveEvents {
       let closed = false;
       let wake: () => void = () => undefined;
       const nudge = () => wake();
-      const stopListening = this.store.onAppended(nudge);
+      const stopListening = [this.store.onAppended(nudge), this.coordinator.onRemoteAppend(nudge)];
       const poller = setInterval(nudge, this.options.pollIntervalMs);
       const pump = async () => {
         let after = position ?? (await this.store.headPosition());
@@ -42,7 +44,7 @@ export class LiveEvents {
       pump().catch((error: unknown) => subscriber.error(error));
       return () => {
         closed = true;
-        stopListening();
+        for (const stop of stopListening) stop();
         clearInterval(poller);
         wake();
       };

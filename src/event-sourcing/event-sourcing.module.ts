@@ -7,6 +7,7 @@ import { EventTypeRegistry } from './event-type-registry';
 import { GetAggregateEventsHandler } from './history/get-aggregate-events.handler';
 import { SagaReactor } from './subscriptions/saga-reactor';
 import { SubscriptionRunner } from './subscriptions/subscription-runner';
+import { ClusterCoordinator } from './typeorm/cluster-coordinator';
 import { SubscriptionStore } from './typeorm/subscription-store';
 import { Transactions } from './typeorm/transactions';
 import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
@@ -32,6 +33,7 @@ export class EventSourcingModule {
       providers: [
         { provide: EVENT_SOURCING_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
         Transactions,
+        ClusterCoordinator,
         EventTypeRegistry,
         TypeOrmEventStore,
         { provide: EventStore, useExisting: TypeOrmEventStore },
@@ -44,6 +46,7 @@ export class EventSourcingModule {
       exports: [
         EVENT_SOURCING_OPTIONS,
         Transactions,
+        ClusterCoordinator,
         EventTypeRegistry,
         EventStore,
         AggregateRepository,

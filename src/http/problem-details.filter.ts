@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
   AggregateAlreadyExists,
@@ -35,9 +35,6 @@ function problem(status: number, slug: string, detail: string, extra: Partial<Pr
     ...extra,
   };
 }
-
-// SQLite's lock timeout ran out, or the server is unreachable: the request may simply be retried.
-const UNAVAILABLE_DRIVER_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNREFUSED', '57P01', '57P03']);
 
 /** Maps every error to RFC 9457 problem+json. Anything unexpected is a 500 and is logged. */
 @Catch()
@@ -90,16 +87,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
     }
     if (error instanceof HttpException) return { body: this.fromHttpException(error) };
-    if (error instanceof QueryFailedError || (error as { code?: string })?.code !== undefined) {
-      const code =
-        (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
-        (error as { code?: string }).code;
-      if (code !== undefined && UNAVAILABLE_DRIVER_CODES.has(code)) {
-        return {
-          body: problem(503, 'database-unavailable', 'The database is busy or unreachable; retry shortly'),
-          headers: { 'Retry-After': '1' },
-        };
-      }
+    if (isDatabaseUnavailable(error)) {
+      return {
+        body: problem(503, 'database-unavailable', 'The database is busy or unreachable; retry shortly'),
+        headers: { 'Retry-After': '1' },
+      };
     }
     return { body: problem(500, 'about:blank', 'An unexpected error occurred') };
   }

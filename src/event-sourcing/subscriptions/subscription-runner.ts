@@ -4,12 +4,15 @@ import { ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
 import { EventStore, RecordedEvent } from '../event-store';
+import { ClusterCoordinator } from '../typeorm/cluster-coordinator';
 import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
 import { Saga, SagaOf } from './saga';
 import { SagaReactor } from './saga-reactor';
 import { SubscriptionNotFound, SubscriptionNotRebuildable } from './subscription.errors';
+
+const FOLLOWER_POLL_MS = 50;
 
 interface Waiter {
   position: number;
@@ -54,7 +57,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private readonly subscriptions = new Map<string, Subscription>();
   private stopped = false;
   private poller: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -62,13 +65,17 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     private readonly transactions: Transactions,
     private readonly checkpoints: SubscriptionStore,
     private readonly reactor: SagaReactor,
+    private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
   ) {}
 
   onApplicationBootstrap(): void {
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
     this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
-    this.unsubscribe = this.store.onAppended(() => this.wakeAll());
+    this.unsubscribe = [
+      this.store.onAppended(() => this.wakeAll()),
+      this.coordinator.onRemoteAppend(() => this.wakeAll()),
+    ];
     this.poller = setInterval(() => this.wakeAll(), this.options.pollIntervalMs);
     this.poller.unref();
     this.wakeAll();
@@ -96,7 +103,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
+    for (const stop of this.unsubscribe) stop();
     clearInterval(this.poller);
     await Promise.all(
       [...this.subscriptions.values()].map((subscription) => subscription.running ?? Promise.resolve()),
@@ -121,6 +128,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     if ((subscription.checkpoint ?? -1) >= position) return;
     let waiter: Waiter | undefined;
     let timer: NodeJS.Timeout | undefined;
+    // Another instance may be the one processing it: look at the stored checkpoint meanwhile.
+    const poll = setInterval(() => this.wake(subscription), FOLLOWER_POLL_MS);
     try {
       await new Promise<void>((resolve, reject) => {
         waiter = { position, resolve };
@@ -133,6 +142,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       });
     } finally {
       clearTimeout(timer);
+      clearInterval(poll);
       if (waiter) subscription.waiters.delete(waiter);
     }
   }
@@ -201,6 +211,12 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private async catchUp(subscription: Subscription): Promise<void> {
     const { name, handler } = subscription;
     try {
+      if (!(await this.coordinator.lead(name))) {
+        // Another instance processes it; forget what we knew, and report its progress to our waiters.
+        subscription.checkpoint = undefined;
+        this.resolveWaiters(subscription, await this.checkpoints.checkpoint(name));
+        return;
+      }
       subscription.checkpoint ??= await this.checkpoints.checkpoint(name);
       if (subscription.rebuilds.length > 0 && handler.kind === 'projection')
         await this.reset(subscription, handler.projection);
@@ -209,7 +225,9 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         const last = batch.at(-1);
         if (last === undefined) break;
         if (handler.kind === 'projection') {
+          const from = subscription.checkpoint;
           await this.transactions.write(async (manager) => {
+            await this.checkpoints.claim(manager, name, from);
             for (const event of batch) await handler.projection.apply(event, manager);
             await this.checkpoints.saveCheckpoint(manager, name, last.position);
           });
@@ -227,6 +245,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       // The batch rolled back with its checkpoint; it is retried after a growing pause, in order.
       subscription.failures += 1;
       subscription.lastError = String(error);
+      subscription.checkpoint = undefined;
       const delay = Math.min(30_000, 100 * 2 ** Math.min(subscription.failures, 9));
       this.logger.error(
         `Subscription ${name} failed after position ${subscription.checkpoint ?? '?'} ` +
@@ -250,6 +269,10 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
 
   private advance(subscription: Subscription, last: RecordedEvent): void {
     subscription.checkpoint = last.position;
-    for (const waiter of subscription.waiters) if (waiter.position <= last.position) waiter.resolve();
+    this.resolveWaiters(subscription, last.position);
+  }
+
+  private resolveWaiters(subscription: Subscription, position: number): void {
+    for (const waiter of subscription.waiters) if (waiter.position <= position) waiter.resolve();
   }
 }

@@ -14,6 +14,13 @@ export interface ParkedEvent {
   parkedAt: Date;
 }
 
+export class CheckpointMoved extends Error {
+  constructor(name: string, expected: number, stored: number) {
+    super(`Checkpoint of ${name} is at ${stored}, not at ${expected}: another instance processed it`);
+    this.name = 'CheckpointMoved';
+  }
+}
+
 /** Checkpoints and parked events of subscriptions, in the same database as the events. */
 @Injectable()
 export class SubscriptionStore {
@@ -31,6 +38,20 @@ export class SubscriptionStore {
       ),
     );
     return Number(rows[0]?.position ?? 0);
+  }
+
+  /**
+   * Locks the subscription's checkpoint row for this transaction and checks it is still where this
+   * process left it; if another instance moved it (a lost leadership), the batch must not be applied.
+   */
+  async claim(manager: EntityManager, name: string, expected: number): Promise<void> {
+    const lock = this.transactions.engine === 'postgres' ? ' FOR UPDATE' : '';
+    const rows = await manager.query<{ position: number | string }[]>(
+      this.sql(`SELECT position FROM subscription_checkpoints WHERE name = ?${lock}`),
+      [name],
+    );
+    const stored = Number(rows[0]?.position ?? 0);
+    if (stored !== expected) throw new CheckpointMoved(name, expected, stored);
   }
 
   async saveCheckpoint(manager: EntityManager, name: string, position: number): Promise<void> {

@@ -17,6 +17,7 @@ import {
 } from '../event-store';
 import { EventData, EventTypeRegistry } from '../event-type-registry';
 import { fromDbTime, isUniqueViolation, parseJson, sql, toDbTime } from './sql';
+import { ClusterCoordinator } from './cluster-coordinator';
 import { Transactions } from './transactions';
 
 interface EventRow {
@@ -42,6 +43,7 @@ export class TypeOrmEventStore extends EventStore {
   constructor(
     private readonly transactions: Transactions,
     private readonly registry: EventTypeRegistry,
+    private readonly coordinator: ClusterCoordinator,
   ) {
     super();
   }
@@ -63,6 +65,7 @@ export class TypeOrmEventStore extends EventStore {
       result = await this.transactions.write(async (manager) => {
         const actual = await this.currentVersion(manager, streamId);
         if (!matches(expectedVersion, actual)) throw new WrongExpectedVersion(streamId, expectedVersion, actual);
+        if (this.transactions.engine === 'postgres' && rows.length > 0) await this.serialisePositions(manager);
         const positions = rows.length === 0 ? [] : await this.insertEvents(manager, streamId, actual, rows, metadata);
         const appended = { streamId, version: actual + rows.length, positions };
         if (options.idempotency) await this.rememberIdempotencyKey(manager, options.idempotency, appended);
@@ -80,6 +83,20 @@ export class TypeOrmEventStore extends EventStore {
     }
     if (result.positions.length > 0) for (const listener of this.listeners) listener(result);
     return result;
+  }
+
+  /**
+   * PostgreSQL hands out positions from a sequence, and transactions may commit out of position order: a
+   * reader could then pass position 11 while 10 is still uncommitted, and never see 10. Appenders queue
+   * here from taking their positions until they commit, so commits happen in position order and any
+   * committed position means every lower one is settled. The version check before this stays concurrent.
+   * The NOTIFY is delivered at commit, to wake other instances' subscriptions.
+   */
+  private async serialisePositions(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1)), pg_notify($1, $2)', [
+      this.coordinator.channel,
+      'appended',
+    ]);
   }
 
   private async currentVersion(manager: EntityManager, streamId: string): Promise<number> {
@@ -154,13 +171,19 @@ export class TypeOrmEventStore extends EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const upTo = options.toVersion === undefined ? '' : ' AND stream_version <= ?';
+    const parameters = [
+      streamId,
+      options.fromVersion ?? 1,
+      ...(options.toVersion === undefined ? [] : [options.toVersion]),
+    ];
     const rows = await this.transactions.read((manager) =>
       manager.query<EventRow[]>(
         this.sql(
           `SELECT ${EVENT_COLUMNS} FROM events
-             WHERE stream_id = ? AND stream_version >= ? AND stream_version <= ? ORDER BY stream_version`,
+           WHERE stream_id = ? AND stream_version >= ?${upTo} ORDER BY stream_version`,
         ),
-        [streamId, options.fromVersion ?? 1, options.toVersion ?? Number.MAX_SAFE_INTEGER],
+        parameters,
       ),
     );
     return rows.map((row) => this.toRecordedEvent(row));

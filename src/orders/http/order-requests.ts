@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { QueryInteger } from '../../http/query-integer';
+import { MAX_STREAM_VERSION, QueryInteger } from '../../http/query-integer';
 
 export class PayOrderRequest {
   @ApiProperty({ minimum: 0, example: 10748, description: 'Must equal the order total (minor units)' })
@@ -30,6 +30,7 @@ export class OrderReadQuery {
   @QueryInteger()
   @IsInt()
   @Min(1)
+  @Max(MAX_STREAM_VERSION)
   atVersion?: number;
 }
 

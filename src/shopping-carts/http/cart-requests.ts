@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
-import { QueryInteger } from '../../http/query-integer';
+import { MAX_STREAM_VERSION, QueryInteger } from '../../http/query-integer';
 import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS } from '../domain/shopping-cart.errors';
 
 export class OpenCartRequest {
@@ -78,6 +78,7 @@ export class CartReadQuery extends ConsistentReadQuery {
   @QueryInteger()
   @IsInt()
   @Min(1)
+  @Max(MAX_STREAM_VERSION)
   atVersion?: number;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * True when an error means the database could not do the work right now (SQLite's lock wait ran out,
+ * PostgreSQL is down, restarting or out of connections), as opposed to refusing it: the client should
+ * retry later, and nothing was written.
+ */
+const CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_LOCKED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300', // too_many_connections
+]);
+
+const MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /terminating connection/i,
+  /Client has encountered a connection error/i,
+  /Connection is not established/i,
+];
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Object && depth < 4; depth += 1) {
+    const { code, message, driverError, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && CODES.has(code)) return true;
+    if (typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message))) return true;
+    current = driverError ?? cause;
+  }
+  return false;
+}
