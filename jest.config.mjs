@@ -24,10 +24,29 @@ const project = (displayName, testMatch, extra = {}) => ({
   ...extra,
 });
 
+// With TEST_DATABASE_URL set, the integration and e2e specs run a second time on PostgreSQL; specs
+// named *.sqlite.* are about SQLite only, *.pg.* about PostgreSQL only.
+const postgres = process.env.TEST_DATABASE_URL !== undefined;
+const onPostgres = { setupFiles: ['<rootDir>/test/support/use-postgres.ts'] };
+
 export default {
+  // Global only: Jest ignores testTimeout inside a project. The e2e specs start real servers.
+  testTimeout: 60000,
   projects: [
     project('unit', ['<rootDir>/src/**/*.spec.ts']),
-    project('integration', ['<rootDir>/src/**/*.int-spec.ts']),
-    project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], { testTimeout: 60000 }),
+    project('integration', ['<rootDir>/src/**/*.int-spec.ts'], { testPathIgnorePatterns: ['\\.pg\\.'] }),
+    project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], { testPathIgnorePatterns: ['\\.pg\\.'] }),
+    ...(postgres
+      ? [
+          project('integration-pg', ['<rootDir>/src/**/*.int-spec.ts'], {
+            ...onPostgres,
+            testPathIgnorePatterns: ['\\.sqlite\\.'],
+          }),
+          project('e2e-pg', ['<rootDir>/test/**/*.e2e-spec.ts'], {
+            ...onPostgres,
+            testPathIgnorePatterns: ['\\.sqlite\\.'],
+          }),
+        ]
+      : []),
   ],
 };

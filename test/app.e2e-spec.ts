@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { testEngine } from '../src/event-sourcing/testing/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('the application shell', () => {
@@ -12,7 +13,7 @@ describe('the application shell', () => {
 
   it('reports health with the database reachable', async () => {
     const response = await request(test.url).get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', database: 'sqlite' });
+    expect(response.body).toEqual({ status: 'ok', database: testEngine() });
   });
 
   it('serves a valid OpenAPI document and the Swagger UI', async () => {

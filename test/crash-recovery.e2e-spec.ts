@@ -1,7 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isolatedDatabase } from '../src/event-sourcing/testing/test-database';
 import { AppProcess, startAppProcess } from './support/app-process';
 
 interface Acknowledged {
@@ -20,16 +18,15 @@ async function post(url: string, body?: object): Promise<{ status: number; json:
 }
 
 describe('a crash of the service process', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'ledgerline-crash-'));
-  const databasePath = join(folder, 'crash.sqlite');
+  const database = isolatedDatabase();
   let app: AppProcess | undefined;
   afterAll(async () => {
     await app?.stop();
-    rmSync(folder, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('loses no acknowledged command, and the read models catch up to a replay after restart', async () => {
-    app = await startAppProcess({ DATABASE_PATH: databasePath });
+    app = await startAppProcess(database.env);
     const acknowledged: Acknowledged[] = [];
     const carts: string[] = [];
     for (let i = 0; i < 8; i += 1) {
@@ -62,7 +59,7 @@ describe('a crash of the service process', () => {
     await Promise.all(writers);
     expect(acknowledged.length).toBeGreaterThan(carts.length + 20);
 
-    app = await startAppProcess({ DATABASE_PATH: databasePath });
+    app = await startAppProcess(database.env);
     for (const ack of acknowledged) {
       const events = (await (await fetch(`${app.url}/carts/${ack.cartId}/events`)).json()) as {
         position: number;

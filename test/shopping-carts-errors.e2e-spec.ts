@@ -35,7 +35,7 @@ describe('shopping carts: refusals, preconditions, idempotency and concurrency',
   const eventsOf = async (cartId: string) =>
     (await api().get(`/carts/${cartId}/events`).expect(200)).body as { version: number }[];
   const allEvents = async () =>
-    (await test.dataSource.query<{ n: number }[]>('SELECT COUNT(*) AS n FROM events'))[0]?.n ?? -1;
+    Number((await test.dataSource.query<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM events'))[0]?.n ?? -1);
   const postJson = (path: string, raw: string) => api().post(path).set('Content-Type', 'application/json').send(raw);
 
   beforeAll(async () => {

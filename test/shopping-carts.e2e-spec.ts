@@ -184,7 +184,16 @@ describe('shopping carts over HTTP', () => {
     expect(list[2]?.data).toMatchObject({ cartId, productId: 'shoes', quantity: 1 });
     expect(list[3]?.data).toMatchObject({ cartId, customerId, totalCents: 4999 });
     for (const event of list) {
-      expect(Object.keys(event).sort()).toEqual(['data', 'metadata', 'position', 'recordedAt', 'type', 'version']);
+      expect(Object.keys(event).sort()).toEqual([
+        'data',
+        'eventId',
+        'metadata',
+        'position',
+        'recordedAt',
+        'streamId',
+        'type',
+        'version',
+      ]);
       expect(new Date(event.recordedAt).toISOString()).toBe(event.recordedAt);
       expect(event.metadata).toMatchObject({
         correlationId: expect.any(String),

@@ -3,18 +3,12 @@ import { EventBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { AggregateRepository } from './aggregate-repository';
 import { newCommandContext } from './command-context';
-import {
-  AggregateNotFound,
-  ConcurrencyConflict,
-  PreconditionFailed,
-  VersionNotFound,
-  WrongExpectedVersion,
-} from './event-sourcing.errors';
+import { AggregateNotFound, PreconditionFailed, VersionNotFound, WrongExpectedVersion } from './event-sourcing.errors';
 import { EventStore } from './event-store';
 import { Counter, CounterIncremented, CounterStarted } from './testing/counter.fixture';
 import { createEventSourcingTestModule } from './testing/event-sourcing-test-module';
 
-describe('AggregateRepository on SQLite', () => {
+describe('AggregateRepository', () => {
   let close: () => Promise<void>;
   let repository: AggregateRepository;
   let store: EventStore;
@@ -89,32 +83,6 @@ describe('AggregateRepository on SQLite', () => {
       Array.from({ length: 50 }, () => repository.update(Counter, id, newCommandContext(), (c) => c.increment(1))),
     );
     expect(await repository.load(Counter, id)).toMatchObject({ value: 50, version: 51 });
-  });
-
-  it('re-decides against the newer state when another writer got in first', async () => {
-    const id = randomUUID();
-    await repository.save(Counter.start(id, 5), newCommandContext());
-    let decisions = 0;
-    await repository.update(Counter, id, newCommandContext(), (counter) => {
-      decisions += 1;
-      if (decisions === 1) {
-        // Another process appends between this load and this save.
-        void store.append(`counter-${id}`, 1, [new CounterIncremented(4)]);
-      }
-      counter.increment(1);
-    });
-    expect(decisions).toBe(2);
-    expect(await repository.load(Counter, id)).toMatchObject({ value: 5, increments: [4, 1] });
-  });
-
-  it('gives up with ConcurrencyConflict once the retries are spent', async () => {
-    const id = randomUUID();
-    await repository.save(Counter.start(id, 1000), newCommandContext());
-    const attempt = repository.update(Counter, id, newCommandContext(), (counter) => {
-      void store.append(`counter-${id}`, counter.version, [new CounterIncremented(1)]);
-      counter.increment(1);
-    });
-    await expect(attempt).rejects.toBeInstanceOf(ConcurrencyConflict);
   });
 
   it('fails an If-Match update on a moved aggregate without retrying', async () => {

@@ -98,3 +98,11 @@ export class AggregateAlreadyExists extends Error {
     this.name = 'AggregateAlreadyExists';
   }
 }
+
+/** PostgreSQL's jsonb cannot hold U+0000, so no engine stores it: the same events work everywhere. */
+export class UnstorableEvent extends Error {
+  constructor(readonly streamId: string) {
+    super(`An event for ${streamId} contains the character U+0000, which the event store cannot hold`);
+    this.name = 'UnstorableEvent';
+  }
+}

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { declaredEventTypes, EventClass, eventTypeOf } from './event-type';
-import { UnknownEventType } from './event-sourcing.errors';
+import { UnknownEventType, UnstorableEvent } from './event-sourcing.errors';
 
 export type EventData = Record<string, unknown>;
+
+/** JSON's escape of U+0000, not preceded by an escaped backslash (which would make it literal text). */
+const ESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 /** Turns an older stored shape into the next version's type and data. */
 export type Upcaster = (data: EventData) => { type: string; data: EventData };
@@ -23,6 +26,26 @@ export class EventTypeRegistry {
 
   typeOf(event: object): string {
     return eventTypeOf(event);
+  }
+
+  /**
+   * The stored form of a batch of events and their metadata, as JSON text. Refuses U+0000, which
+   * PostgreSQL's jsonb cannot hold, on every engine alike.
+   */
+  toStoredJson(
+    streamId: string,
+    events: readonly object[],
+    metadata: object,
+  ): { rows: { type: string; data: string }[]; metadata: string } {
+    const rows = events.map((event) => {
+      const { type, data } = this.serialize(event);
+      return { type, data: JSON.stringify(data) };
+    });
+    const metadataJson = JSON.stringify(metadata);
+    if (ESCAPED_NUL.test(metadataJson) || rows.some((row) => ESCAPED_NUL.test(row.data))) {
+      throw new UnstorableEvent(streamId);
+    }
+    return { rows, metadata: metadataJson };
   }
 
   serialize(event: object): { type: string; data: EventData } {

@@ -17,22 +17,29 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 }
 
 // class-transformer silently drops these keys, so the unknown-field check would never see them.
+// U+0000 cannot be stored on PostgreSQL (jsonb), so it is refused at the door on every engine.
 const DROPPED_KEYS = ['__proto__', 'constructor', 'prototype'];
 
-function droppedKeys(value: unknown, prefix = ''): FieldError[] {
+/** Fields class-validator never sees or cannot judge: dropped keys, and U+0000 in any string. */
+function unacceptable(value: unknown, field = ''): FieldError[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? [{ field: field || 'value', messages: [`${field || 'value'} must not contain U+0000`] }]
+      : [];
+  }
   if (typeof value !== 'object' || value === null) return [];
   return Object.keys(value).flatMap((key) => {
-    const field = prefix === '' ? key : `${prefix}.${key}`;
-    const own = DROPPED_KEYS.includes(key) ? [{ field, messages: [`property ${key} should not exist`] }] : [];
-    return [...own, ...droppedKeys((value as Record<string, unknown>)[key], field)];
+    const path = field === '' ? key : `${field}.${key}`;
+    const own = DROPPED_KEYS.includes(key) ? [{ field: path, messages: [`property ${key} should not exist`] }] : [];
+    return [...own, ...unacceptable((value as Record<string, unknown>)[key], path)];
   });
 }
 
 /** Unknown fields are refused, not dropped, and nothing is coerced: `"5"` is not a number. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' || metadata.type === 'query') {
-      const refused = droppedKeys(value);
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const refused = unacceptable(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
       if (refused.length > 0) throw new RequestValidationFailed(refused);
     }
     return super.transform(value, metadata) as Promise<unknown>;

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { readAppConfig } from '../../src/config/app.config';
+import { IsolatedDatabase, isolatedDatabase } from '../../src/event-sourcing/testing/test-database';
 import { configureApp } from '../../src/http/configure-app';
 
 export interface TestApp {
@@ -13,19 +11,21 @@ export interface TestApp {
   /** The base URL of the listening server, e.g. http://127.0.0.1:41234 */
   url: string;
   dataSource: DataSource;
-  databasePath: string;
+  /** The test's own database (a temp SQLite file, or a PostgreSQL schema with TEST_ENGINE=postgres). */
+  database: IsolatedDatabase;
+  /** The SQLite file, on SQLite. */
+  databasePath: string | undefined;
   close(): Promise<void>;
 }
 
 /**
- * The whole application, configured exactly as `main.ts` does, listening on a free port over a
- * fresh SQLite file. Extra environment variables apply while the modules read their configuration.
+ * The whole application, configured exactly as `main.ts` does, listening on a free port over its own
+ * database. Extra environment variables apply while the modules read their configuration.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const folder = mkdtempSync(join(tmpdir(), 'ledgerline-e2e-'));
-  const databasePath = env.DATABASE_PATH ?? join(folder, 'e2e.sqlite');
+  const database = isolatedDatabase();
   const saved = { ...process.env };
-  Object.assign(process.env, { DATABASE_PATH: databasePath, ...env });
+  Object.assign(process.env, database.env, env);
   try {
     const module = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = module.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
@@ -36,10 +36,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       app,
       url,
       dataSource: app.get(DataSource),
-      databasePath,
+      database,
+      databasePath: database.env.DATABASE_PATH,
       async close() {
         await app.close();
-        rmSync(folder, { recursive: true, force: true });
+        await database.drop();
       },
     };
   } finally {

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { ReadModelBehind } from '../event-sourcing.errors';
 import { ANY_VERSION, EventStore, RecordedEvent } from '../event-store';
 import { CounterIncremented } from '../testing/counter.fixture';
 import { createEventSourcingTestModule } from '../testing/event-sourcing-test-module';
+import { IsolatedDatabase, isolatedDatabase } from '../testing/test-database';
+import { sql } from '../typeorm/sql';
+import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
 import { SubscriptionRunner } from './subscription-runner';
 
@@ -16,6 +16,7 @@ import { SubscriptionRunner } from './subscription-runner';
 @ProjectionOf({ name: 'increment-totals' })
 class IncrementTotals implements Projection {
   static failOn: number | undefined;
+  static engine: 'sqlite' | 'postgres' = 'sqlite';
   static applied = 0;
 
   async apply({ event, position }: RecordedEvent, manager: EntityManager): Promise<void> {
@@ -23,8 +24,12 @@ class IncrementTotals implements Projection {
     if (event.by === IncrementTotals.failOn) throw new Error(`refusing ${event.by} at ${position}`);
     IncrementTotals.applied += 1;
     await manager.query(
-      'INSERT INTO increment_totals (id, total) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET total = total + ?',
-      [event.by, event.by],
+      sql(
+        IncrementTotals.engine,
+        `INSERT INTO increment_totals (id, total) VALUES (1, ?)
+         ON CONFLICT (id) DO UPDATE SET total = increment_totals.total + excluded.total`,
+      ),
+      [event.by],
     );
   }
 
@@ -47,8 +52,7 @@ class EventCount implements Projection {
   }
 }
 
-describe('SubscriptionRunner on SQLite', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'ledgerline-runner-'));
+describe('SubscriptionRunner', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -56,15 +60,15 @@ describe('SubscriptionRunner on SQLite', () => {
     IncrementTotals.applied = 0;
     EventCount.seen = 0;
   });
-  afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-  async function start(path?: string) {
+  async function start(database?: IsolatedDatabase) {
     const test = await createEventSourcingTestModule(
       { providers: [IncrementTotals, EventCount] },
       { pollIntervalMs: 50, batchSize: 3 },
-      path,
+      database,
     );
     cleanups.push(test.close);
+    IncrementTotals.engine = test.module.get(Transactions).engine;
     await test.module
       .get(EntityManager)
       .query('CREATE TABLE IF NOT EXISTS increment_totals (id INTEGER PRIMARY KEY, total INTEGER)');
@@ -73,8 +77,8 @@ describe('SubscriptionRunner on SQLite', () => {
     const total = async () => {
       const rows = await test.module
         .get(EntityManager)
-        .query<{ total: number }[]>('SELECT total FROM increment_totals WHERE id = 1');
-      return rows[0]?.total ?? 0;
+        .query<{ total: number | string }[]>('SELECT total FROM increment_totals WHERE id = 1');
+      return Number(rows[0]?.total ?? 0);
     };
     const increment = async (...values: number[]) =>
       (
@@ -97,15 +101,16 @@ describe('SubscriptionRunner on SQLite', () => {
   });
 
   it('resumes from its checkpoint after a restart, catching up on what it missed', async () => {
-    const path = join(folder, 'restart.sqlite');
-    const first = await start(path);
+    const database = isolatedDatabase();
+    cleanups.push(() => database.drop());
+    const first = await start(database);
     const position = await first.increment(1, 2);
     await first.runner.waitFor('increment-totals', position);
     await cleanups.pop()!();
     IncrementTotals.applied = 0;
 
     // Events appended while no subscription ran, then a new process starts on the same file.
-    const second = await start(path);
+    const second = await start(database);
     const later = await second.increment(10, 20);
     await second.runner.waitFor('increment-totals', later);
     expect(await second.total()).toBe(33);

@@ -218,9 +218,12 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         return;
       }
       subscription.checkpoint ??= await this.checkpoints.checkpoint(name);
-      if (subscription.rebuilds.length > 0 && handler.kind === 'projection')
-        await this.reset(subscription, handler.projection);
-      while (!this.stopped && !subscription.paused) {
+      while (!this.stopped) {
+        // Checked between batches, so a busy subscription still honours a rebuild or a pause promptly.
+        if (subscription.rebuilds.length > 0 && handler.kind === 'projection') {
+          await this.reset(subscription, handler.projection);
+        }
+        if (subscription.paused) break;
         const batch = await this.store.readAll(subscription.checkpoint, this.options.batchSize);
         const last = batch.at(-1);
         if (last === undefined) break;

@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Test, TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { readDatabaseConfig } from '../../config/database.config';
 import { dataSourceOptions } from '../../database/data-source-options';
+import { openDataSource } from '../../database/prepare-database';
 import { EventSourcingModule } from '../event-sourcing.module';
 import { EventSourcingOptions } from '../event-sourcing.options';
+import { IsolatedDatabase, isolatedDatabase } from './test-database';
 
 export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
   commandRetries: 10,
@@ -22,22 +21,23 @@ export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
 };
 
 /**
- * A Nest application context with the real event-sourcing stack on a fresh SQLite file, plus the
- * providers under test. `close()` shuts it down and deletes the file.
+ * A Nest application context with the real event-sourcing stack on an isolated database of the test
+ * engine, plus the providers under test. `close()` shuts it down and drops the database.
  */
 export async function createEventSourcingTestModule(
   metadata: Pick<ModuleMetadata, 'providers' | 'imports'>,
   options: Partial<EventSourcingOptions> = {},
-  /** Reuse a database file (to test a restart); by default a fresh one that `close()` deletes. */
-  databasePath?: string,
-): Promise<{ module: TestingModule; databasePath: string; close(): Promise<void> }> {
-  const folder = databasePath === undefined ? mkdtempSync(join(tmpdir(), 'ledgerline-int-')) : undefined;
-  const path = databasePath ?? join(folder!, 'test.sqlite');
-  const database = readDatabaseConfig({ DATABASE_PATH: path });
+  /** Reuse a database (to test a restart); by default a fresh one that `close()` drops. */
+  shared?: IsolatedDatabase,
+): Promise<{ module: TestingModule; close(): Promise<void> }> {
+  const database = shared ?? isolatedDatabase();
   const module = await Test.createTestingModule({
     imports: [
       CqrsModule.forRoot(),
-      TypeOrmModule.forRoot({ ...dataSourceOptions(database), autoLoadEntities: true }),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => ({ ...dataSourceOptions(readDatabaseConfig(database.env)), autoLoadEntities: true }),
+        dataSourceFactory: (options) => openDataSource(options!),
+      }),
       EventSourcingModule.forRootAsync({ useFactory: () => ({ ...TEST_EVENT_SOURCING_OPTIONS, ...options }) }),
       ...(metadata.imports ?? []),
     ],
@@ -46,10 +46,9 @@ export async function createEventSourcingTestModule(
   await module.init();
   return {
     module,
-    databasePath: path,
     async close() {
       await module.close();
-      if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+      if (shared === undefined) await database.drop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { UnknownEventType, WrongExpectedVersion } from '../event-sourcing.errors';
+import { UnknownEventType, UnstorableEvent, WrongExpectedVersion } from '../event-sourcing.errors';
 import { ANY_VERSION, EventStore, IdempotencyKeyTaken, NO_STREAM } from '../event-store';
 import { EventType } from '../event-type';
 
@@ -140,6 +140,17 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
         expect(await store.headPosition()).toBe(head);
       });
 
+      it('refuses U+0000 in data or metadata on every engine, storing nothing', async () => {
+        const id = stream();
+        await expect(store.append(id, NO_STREAM, [new ThingHappened('nul\u0000')])).rejects.toBeInstanceOf(
+          UnstorableEvent,
+        );
+        await expect(
+          store.append(id, NO_STREAM, [new ThingHappened('fine')], { metadata: { actor: 'a\u0000b' } }),
+        ).rejects.toBeInstanceOf(UnstorableEvent);
+        expect(await store.readStream(id)).toEqual([]);
+      });
+
       it('tells listeners about each committed append, and not about refused ones', async () => {
         const seen: number[][] = [];
         const stop = store.onAppended((result) => seen.push(result.positions));
@@ -191,7 +202,7 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
       it('gives back real instances of the event class with metadata and unicode intact', async () => {
         const id = stream();
         const metadata = { correlationId: 'c-1', causationId: 'z-2', actor: 'zoë', nested: { list: [1, 'two'] } };
-        const payload = { text: 'Grüße, 世界 👋 \u0000 "quoted" \\ back', emoji: '🛒', rtl: 'שלום' };
+        const payload = { text: 'Grüße, 世界 👋 \u0001 "quoted" \\ back\n\t', emoji: '🛒', rtl: 'שלום', astral: '𝄞' };
         await store.append(id, NO_STREAM, [new ThingHappened('unicode ✓', payload)], { metadata });
         const [recorded] = await store.readStream(id);
         expect(recorded!.event).toBeInstanceOf(ThingHappened);

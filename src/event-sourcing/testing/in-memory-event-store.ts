@@ -64,11 +64,7 @@ export class InMemoryEventStore extends EventStore {
       if (existing && existing.expiresAt > new Date()) throw new IdempotencyKeyTaken(idempotency.key);
     }
     // Serialise everything before touching the log, so a failing event leaves nothing behind.
-    const metadata = JSON.stringify(options.metadata ?? {});
-    const serialised = events.map((event) => {
-      const { type, data } = this.registry.serialize(event);
-      return { type, data: JSON.stringify(data) };
-    });
+    const { rows: serialised, metadata } = this.registry.toStoredJson(streamId, events, options.metadata ?? {});
     const recordedAt = new Date();
     const positions = serialised.map((row, index) => {
       const position = this.rows.length + 1;

@@ -1,24 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { EventTypeRegistry } from '../event-type-registry';
 import { describeEventStoreContract } from '../testing/event-store.contract';
-import { createSqliteTestDatabase } from '../testing/sqlite-test-database';
+import { createTestDatabase, testEngine } from '../testing/test-database';
 import { ClusterCoordinator } from './cluster-coordinator';
+import { sql } from './sql';
 import { Transactions } from './transactions';
 import { TypeOrmEventStore } from './typeorm-event-store';
 
-describeEventStoreContract('TypeORM on SQLite', async () => {
-  const database = await createSqliteTestDatabase();
+describeEventStoreContract(`TypeORM on ${testEngine()}`, async () => {
+  const database = await createTestDatabase();
   const transactions = new Transactions(database.dataSource);
-  const store = new TypeOrmEventStore(transactions, new EventTypeRegistry(), new ClusterCoordinator(transactions));
+  const coordinator = new ClusterCoordinator(transactions);
+  const store = new TypeOrmEventStore(transactions, new EventTypeRegistry(), coordinator);
   return {
     store,
     insertRawEvent: async (streamId, version, type, data) => {
       await database.dataSource.query(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, '{}', ?)`,
+        sql(
+          transactions.engine,
+          `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, recorded_at)
+           VALUES (?, ?, ?, ?, ?, '{}', ?)`,
+        ),
         [randomUUID(), streamId, version, type, JSON.stringify(data), new Date().toISOString()],
       );
     },
-    close: () => database.drop(),
+    close: async () => {
+      await coordinator.onApplicationShutdown();
+      await database.drop();
+    },
   };
 });

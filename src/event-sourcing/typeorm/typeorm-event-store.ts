@@ -58,8 +58,7 @@ export class TypeOrmEventStore extends EventStore {
     events: readonly object[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    const rows = events.map((event) => this.registry.serialize(event));
-    const metadata = JSON.stringify(options.metadata ?? {});
+    const { rows, metadata } = this.registry.toStoredJson(streamId, events, options.metadata ?? {});
     let result: AppendResult;
     try {
       result = await this.transactions.write(async (manager) => {
@@ -111,7 +110,7 @@ export class TypeOrmEventStore extends EventStore {
     manager: EntityManager,
     streamId: string,
     actualVersion: number,
-    rows: { type: string; data: EventData }[],
+    rows: { type: string; data: string }[],
     metadata: string,
   ): Promise<number[]> {
     const recordedAt = toDbTime(this.transactions.engine, new Date());
@@ -121,7 +120,7 @@ export class TypeOrmEventStore extends EventStore {
       streamId,
       actualVersion + index + 1,
       row.type,
-      JSON.stringify(row.data),
+      row.data,
       metadata,
       recordedAt,
     ]);

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { createSqliteTestDatabase } from '../testing/sqlite-test-database';
+import { createTestDatabase } from '../testing/test-database';
 import { Transactions } from './transactions';
 
+// The queue exists for SQLite's single connection; PostgreSQL isolates units of work itself.
 describe('Transactions on SQLite', () => {
-  let database: Awaited<ReturnType<typeof createSqliteTestDatabase>>;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let transactions: Transactions;
 
   beforeEach(async () => {
-    database = await createSqliteTestDatabase();
+    database = await createTestDatabase();
     transactions = new Transactions(database.dataSource);
     await database.dataSource.query('CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)');
     await database.dataSource.query("INSERT INTO counters VALUES ('hits', 0)");
