@@ -22,6 +22,7 @@ const CODES = new Set([
   '08004',
   '08006',
   '53300', // too_many_connections
+  '55P03', // lock_not_available (lock_timeout)
 ]);
 
 const MESSAGES = [

@@ -33,6 +33,7 @@ interface EventRow {
 
 const STREAM_VERSION_UNIQUE = { name: 'uq_events_stream_version', columns: 'events.stream_id, events.stream_version' };
 const IDEMPOTENCY_KEY_UNIQUE = { name: 'idempotency_keys_pkey', columns: 'idempotency_keys.key' };
+const APPEND_LOCK_TIMEOUT_MS = 5000;
 const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, data, metadata, recorded_at';
 
 /** The event store on the `events` table, for SQLite and PostgreSQL alike. */
@@ -92,10 +93,11 @@ export class TypeOrmEventStore extends EventStore {
    * The NOTIFY is delivered at commit, to wake other instances' subscriptions.
    */
   private async serialisePositions(manager: EntityManager): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1)), pg_notify($1, $2)', [
-      this.coordinator.channel,
-      'appended',
-    ]);
+    // A stalled appender must not block every other one forever: give up after the busy timeout (503).
+    await manager.query(
+      "SELECT set_config('lock_timeout', $3, true), pg_advisory_xact_lock(hashtext($1)), pg_notify($1, $2)",
+      [this.coordinator.channel, 'appended', `${APPEND_LOCK_TIMEOUT_MS}ms`],
+    );
   }
 
   private async currentVersion(manager: EntityManager, streamId: string): Promise<number> {

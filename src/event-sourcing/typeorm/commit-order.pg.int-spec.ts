@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { ANY_VERSION, EventStore, RecordedEvent } from '../event-store';
+import { Projection, ProjectionOf } from '../subscriptions/projection';
+import { SubscriptionRunner } from '../subscriptions/subscription-runner';
+import { CounterIncremented } from '../testing/counter.fixture';
+import { createEventSourcingTestModule } from '../testing/event-sourcing-test-module';
+import { Transactions } from './transactions';
+
+/** Remembers every position it is given, in order. */
+@Injectable()
+@ProjectionOf({ name: 'position-log' })
+class PositionLog implements Projection {
+  static seen: number[] = [];
+  apply({ position }: RecordedEvent): Promise<void> {
+    PositionLog.seen.push(position);
+    return Promise.resolve();
+  }
+  clear(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('commit order on PostgreSQL', () => {
+  let close: () => Promise<void>;
+  let store: EventStore;
+  let transactions: Transactions;
+  let runner: SubscriptionRunner;
+
+  beforeEach(async () => {
+    PositionLog.seen = [];
+    const test = await createEventSourcingTestModule({ providers: [PositionLog] }, { pollIntervalMs: 20 });
+    close = test.close;
+    store = test.module.get(EventStore);
+    transactions = test.module.get(Transactions);
+    runner = test.module.get(SubscriptionRunner);
+  });
+  afterEach(() => close());
+
+  it('never lets a subscription pass a position whose transaction is still open', async () => {
+    await store.append('warm-up', ANY_VERSION, [new CounterIncremented(0)]);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldPosition = 0;
+    // An append that has taken its position and not committed yet, as when its process stalls.
+    const slow = transactions.write(async () => {
+      heldPosition = (await store.append('slow', ANY_VERSION, [new CounterIncremented(1)])).positions[0]!;
+      await held;
+    });
+    while (heldPosition === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Others append meanwhile, on other streams, from other pooled connections.
+    const others = Array.from({ length: 6 }, (_, i) =>
+      store.append(`fast-${i}`, ANY_VERSION, [new CounterIncremented(i)]),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(PositionLog.seen.every((position) => position < heldPosition)).toBe(true);
+    expect(await store.readAll(heldPosition - 1, 100)).toEqual([]);
+
+    release();
+    await slow;
+    const results = await Promise.all(others);
+    const all = [heldPosition, ...results.map((result) => result.positions[0]!)];
+    expect(Math.min(...all)).toBe(heldPosition);
+    await runner.waitFor('position-log', Math.max(...all));
+    const head = await store.headPosition();
+    const expected = (await store.readAll(0, 1000)).map((event) => event.position);
+    expect(PositionLog.seen).toEqual(expected);
+    expect(new Set(PositionLog.seen).size).toBe(PositionLog.seen.length);
+    expect(PositionLog.seen.at(-1)).toBe(head);
+  });
+
+  it('delivers every event exactly once in order under many concurrent appenders', async () => {
+    const appenders = Array.from({ length: 8 }, async (_, writer) => {
+      for (let n = 0; n < 25; n += 1) await store.append(`writer-${writer}`, ANY_VERSION, [new CounterIncremented(n)]);
+    });
+    await Promise.all(appenders);
+    const head = await store.headPosition();
+    await runner.waitFor('position-log', head);
+    const positions = (await store.readAll(0, 1000)).map((event) => event.position);
+    expect(positions).toHaveLength(200);
+    expect(PositionLog.seen).toEqual(positions);
+  });
+});
