@@ -39,6 +39,12 @@ export class SubscriptionResponse {
   @ApiProperty({ example: false })
   paused!: boolean;
 
+  @ApiProperty({
+    example: true,
+    description: 'Whether the instance that answered is the one processing it (one instance at a time on PostgreSQL)',
+  })
+  leader!: boolean;
+
   @ApiProperty({ nullable: true, type: String, description: 'Why the last pass failed, while it is retried' })
   lastError!: string | null;
 

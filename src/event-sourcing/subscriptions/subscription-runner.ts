@@ -41,6 +41,8 @@ export interface SubscriptionStatus {
   kind: 'projection' | 'saga';
   checkpoint: number;
   paused: boolean;
+  /** Whether this instance is the one processing it (always, on SQLite). */
+  leader: boolean;
   /** Why the last pass failed, while it is being retried (projections only; sagas park instead). */
   lastError: string | null;
 }
@@ -117,6 +119,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         kind: subscription.handler.kind,
         checkpoint: await this.checkpointOf(subscription.name),
         paused: subscription.paused,
+        leader: this.coordinator.leads(subscription.name),
         lastError: subscription.lastError ?? null,
       })),
     );

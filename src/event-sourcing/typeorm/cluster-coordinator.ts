@@ -61,6 +61,11 @@ export class ClusterCoordinator implements OnApplicationShutdown {
     }
   }
 
+  /** Whether this process currently holds the named subscription (as of its last lead() call). */
+  leads(name: string): boolean {
+    return this.transactions.engine === 'sqlite' || this.held.has(name);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     const client = this.client;
