@@ -4,6 +4,12 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-det
 
 const DESCRIPTIONS: Record<number, [string, string, string]> = {
   400: ['Malformed JSON, an invalid field or header', 'validation-failed', 'The request has invalid fields'],
+  401: [
+    'No valid bearer token (missing, malformed, badly signed, expired); see WWW-Authenticate',
+    'unauthenticated',
+    'A bearer token is required',
+  ],
+  403: ['The token lacks the role this route needs', 'forbidden', 'This route needs the "carts:write" role'],
   404: ['No such aggregate (or a malformed id)', 'not-found', 'ShoppingCart 5f0c… does not exist'],
   409: ['Concurrent writes kept winning until the retries ran out', 'conflict', 'Stream … kept changing concurrently'],
   412: [
@@ -16,10 +22,16 @@ const DESCRIPTIONS: Record<number, [string, string, string]> = {
     'payload-too-large',
     'The request body is larger than the service accepts',
   ],
+  415: ['Command bodies must be application/json', 'unsupported-media-type', 'Send the body as application/json'],
   422: [
     'A domain rule refused the command, or an Idempotency-Key was reused for another request',
     'cart-already-checked-out',
     'Cart … is checked out and accepts no further changes',
+  ],
+  429: [
+    'Over the per-client rate limit; see Retry-After',
+    'rate-limited',
+    'Too many requests from this client; see Retry-After',
   ],
   503: [
     'The read model did not catch up within the wait, or the database is busy; see Retry-After',

@@ -35,7 +35,7 @@ function ifMatch(request: Request): number | undefined {
  * URL and body, so a key reused for another request is refused) and X-Correlation-Id.
  */
 export const CommandContextFrom = createParamDecorator((_: unknown, execution: ExecutionContext): CommandContext => {
-  const request = execution.switchToHttp().getRequest<Request>();
+  const request = execution.switchToHttp().getRequest<Request & { principal?: { sub: string } }>();
   const commandId = randomUUID();
   const key = token(request, 'Idempotency-Key');
   const context: CommandContext = {
@@ -43,6 +43,7 @@ export const CommandContextFrom = createParamDecorator((_: unknown, execution: E
     correlationId: token(request, 'X-Correlation-Id') ?? commandId,
     causationId: commandId,
     expectedVersion: ifMatch(request),
+    actor: request.principal?.sub,
   };
   if (key !== undefined) {
     const fingerprint = createHash('sha256')

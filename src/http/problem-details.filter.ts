@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { AuthenticationRequired, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
@@ -59,6 +60,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(error: unknown): Problem {
+    if (error instanceof AuthenticationRequired) {
+      const challenge = error.invalidToken
+        ? `Bearer realm="ledgerline", error="invalid_token", error_description="${error.detail.replace(/["\\]/g, "'")}"`
+        : 'Bearer realm="ledgerline"';
+      return { body: problem(401, 'unauthenticated', error.detail), headers: { 'WWW-Authenticate': challenge } };
+    }
+    if (error instanceof RoleRequired) {
+      return {
+        body: problem(403, 'forbidden', error.message),
+        headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' },
+      };
+    }
     if (error instanceof RequestValidationFailed) {
       return {
         body: problem(400, 'validation-failed', 'The request has invalid fields', { errors: error.fieldErrors }),
@@ -100,6 +113,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const status = error.getStatus();
     // body-parser's errors arrive wrapped by Nest; name the cause a client can fix.
     const cause = error.cause as { type?: string } | undefined;
+    if (status === 429) return problem(429, 'rate-limited', error.message);
+    if (status === 415) return problem(415, 'unsupported-media-type', String(error.message));
     if (status === 413 || cause?.type === 'entity.too.large') {
       return problem(413, 'payload-too-large', 'The request body is larger than the service accepts');
     }

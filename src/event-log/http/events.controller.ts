@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
+import { RequireRole, Role } from '../../auth/roles';
 import { EventStore } from '../../event-sourcing/event-store';
 import { EventTypeRegistry } from '../../event-sourcing/event-type-registry';
 import { toEventView } from '../../event-sourcing/history/event-view';
@@ -13,6 +14,7 @@ import { EventFeedQuery, LiveEventsQuery } from './event-log-requests';
 /** The global event feed for external consumers: every stream, in position order. */
 @ApiTags('events')
 @Controller('events')
+@RequireRole(Role.Read)
 export class EventsController {
   constructor(
     private readonly store: EventStore,

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireRole, Role } from '../../auth/roles';
 import { EventStore } from '../../event-sourcing/event-store';
 import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
 import { SubscriptionStore } from '../../event-sourcing/typeorm/subscription-store';
@@ -9,6 +10,7 @@ import { RebuildResponse, SubscriptionResponse } from './subscription-responses'
 /** Operators' view of projections and sagas: checkpoints, lag, parked events, rebuilds and retries. */
 @ApiTags('subscriptions')
 @Controller('subscriptions')
+@RequireRole(Role.Admin)
 export class SubscriptionsController {
   constructor(
     private readonly runner: SubscriptionRunner,

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '../../event-sourcing/aggregate-repository';
 import type { CommandContext } from '../../event-sourcing/command-context';
+import { RequireRole, Role } from '../../auth/roles';
 import { GetAggregateEvents } from '../../event-sourcing/history/get-aggregate-events.query';
 import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
 import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
@@ -39,6 +40,7 @@ export class OrdersController {
   ) {}
 
   @Post(':orderId/payments')
+  @RequireRole(Role.OrdersWrite)
   @HttpCode(200)
   @ApiOperation({ summary: 'Pay the order in full (the amount must equal its total)' })
   @ApiParam(ORDER_ID_PARAM)
@@ -54,6 +56,7 @@ export class OrdersController {
   }
 
   @Post(':orderId/shipment')
+  @RequireRole(Role.OrdersWrite)
   @HttpCode(200)
   @ApiOperation({ summary: 'Ship a paid order' })
   @ApiParam(ORDER_ID_PARAM)
@@ -68,6 +71,7 @@ export class OrdersController {
   }
 
   @Post(':orderId/cancellation')
+  @RequireRole(Role.OrdersWrite)
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel an order that has not shipped' })
   @ApiParam(ORDER_ID_PARAM)
@@ -83,6 +87,7 @@ export class OrdersController {
   }
 
   @Get()
+  @RequireRole(Role.Read)
   @ApiOperation({ summary: "A customer's orders, or a cart's order, newest first (give customerId or cartId)" })
   @ApiOkResponse({ type: [OrderResponse] })
   @ApiProblemResponses(400, 503)
@@ -96,6 +101,7 @@ export class OrdersController {
   }
 
   @Get(':orderId')
+  @RequireRole(Role.Read)
   @ApiOperation({ summary: 'The order, from its read model (or, with atVersion, rebuilt from its events)' })
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: OrderResponse, description: 'The order; ETag is its version' })
@@ -106,6 +112,7 @@ export class OrdersController {
   }
 
   @Get(':orderId/events')
+  @RequireRole(Role.Read)
   @ApiOperation({ summary: "The order's events, oldest first" })
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })

@@ -11,6 +11,7 @@ import { BoundedStringPipe } from '../../http/bounded-string.pipe';
 import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
+import { RequireRole, Role } from '../../auth/roles';
 import { GetAggregateEvents } from '../../event-sourcing/history/get-aggregate-events.query';
 import { AddItemToCart } from '../commands/add-item-to-cart.command';
 import { CheckOutCart } from '../commands/check-out-cart.command';
@@ -41,6 +42,7 @@ export class ShoppingCartsController {
   ) {}
 
   @Post()
+  @RequireRole(Role.CartsWrite)
   @ApiOperation({ summary: 'Open a cart for a customer' })
   @ApiCommandHeaders()
   @ApiCreatedResponse({ type: CartCommandResponse, description: 'Opened; Location names the cart, ETag its version' })
@@ -56,6 +58,7 @@ export class ShoppingCartsController {
   }
 
   @Post(':cartId/items')
+  @RequireRole(Role.CartsWrite)
   @HttpCode(200)
   @ApiOperation({ summary: 'Add a quantity of a product to the cart' })
   @ApiParam(CART_ID_PARAM)
@@ -75,6 +78,7 @@ export class ShoppingCartsController {
   }
 
   @Delete(':cartId/items/:productId')
+  @RequireRole(Role.CartsWrite)
   @ApiOperation({ summary: 'Remove a quantity of a product (default: its whole line)' })
   @ApiParam(CART_ID_PARAM)
   @ApiParam({ name: 'productId', description: 'The product to remove' })
@@ -91,6 +95,7 @@ export class ShoppingCartsController {
   }
 
   @Post(':cartId/checkout')
+  @RequireRole(Role.CartsWrite)
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the cart out; it accepts no changes afterwards' })
   @ApiParam(CART_ID_PARAM)
@@ -105,6 +110,7 @@ export class ShoppingCartsController {
   }
 
   @Get()
+  @RequireRole(Role.Read)
   @ApiOperation({ summary: "A customer's carts, newest first" })
   @ApiOkResponse({ type: [CustomerCartResponse] })
   @ApiProblemResponses(400, 503)
@@ -113,6 +119,7 @@ export class ShoppingCartsController {
   }
 
   @Get(':cartId')
+  @RequireRole(Role.Read)
   @ApiOperation({ summary: 'The cart, from its read model (or, with atVersion, rebuilt from its events)' })
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: CartResponse, description: 'The cart; ETag is its version' })
@@ -123,6 +130,7 @@ export class ShoppingCartsController {
   }
 
   @Get(':cartId/events')
+  @RequireRole(Role.Read)
   @ApiOperation({ summary: "The cart's events, oldest first" })
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })

@@ -1,0 +1,31 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiProblemResponses } from '../http/api-problem-responses.decorator';
+
+/** The roles a token's `roles` claim may grant. */
+export const Role = {
+  Read: 'read',
+  CartsWrite: 'carts:write',
+  OrdersWrite: 'orders:write',
+  Admin: 'admin',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+export const REQUIRED_ROLE = 'ledgerline:required-role';
+export const PUBLIC_ROUTE = 'ledgerline:public-route';
+
+/** The route needs a valid bearer token whose `roles` claim contains `role` (with AUTH_MODE=jwt). */
+export function RequireRole(role: Role): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(REQUIRED_ROLE, role), ApiBearerAuth(), ApiProblemResponses(401, 403));
+}
+
+/** The route is open to anyone, whatever AUTH_MODE says (health checks). */
+export function PublicRoute(): MethodDecorator & ClassDecorator {
+  return SetMetadata(PUBLIC_ROUTE, true);
+}
+
+/** Who made the request, from the verified token. */
+export interface Principal {
+  sub: string;
+  roles: string[];
+}

@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Commands take JSON and nothing else: a body of another type answers 415 before any parsing, instead
+ * of arriving as an empty object and failing validation with a misleading 400. Bodiless commands
+ * (checkout, shipment) need no Content-Type.
+ */
+export function jsonOnly(request: Request, response: Response, next: NextFunction): void {
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  const contentType = request.headers['content-type'];
+  if (
+    ['GET', 'HEAD', 'OPTIONS'].includes(request.method) ||
+    !hasBody ||
+    (contentType !== undefined && JSON_TYPE.test(contentType))
+  ) {
+    next();
+    return;
+  }
+  response
+    .status(415)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(
+      JSON.stringify({
+        type: problemType('unsupported-media-type'),
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: `Send the body as application/json, not ${contentType ?? 'an untyped body'}`,
+        instance: request.originalUrl,
+      }),
+    );
+}
