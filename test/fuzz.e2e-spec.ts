@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Property: whatever a client sends, the service answers without a 5xx, and the event log grows only
+ * when the answer is a 2xx. Thousands of generated bodies and query strings over real HTTP.
+ */
+describe('fuzzing every command body and query string', () => {
+  let test: TestApp;
+  let cartId: string;
+  let checkedOutCart: string;
+  let orderId: string;
+
+  const send = async (method: string, path: string, body?: unknown, raw = false) => {
+    const response = await fetch(`${test.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : raw ? (body as string) : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, text };
+  };
+  const eventCount = async () =>
+    Number((await test.dataSource.query<{ n: number | string }[]>('SELECT COUNT(*) AS n FROM events'))[0]!.n);
+
+  beforeAll(async () => {
+    test = await startTestApp({ CONSISTENCY_WAIT_MS: '50', COMMAND_RETRIES: '2' });
+    const json = async (method: string, path: string, body?: unknown) =>
+      JSON.parse((await send(method, path, body)).text) as Record<string, string>;
+    cartId = (await json('POST', '/carts', { customerId: 'fuzz' })).cartId!;
+    checkedOutCart = (await json('POST', '/carts', { customerId: 'fuzz' })).cartId!;
+    await json('POST', `/carts/${checkedOutCart}/items`, { productId: 'p', quantity: 1, unitPriceCents: 100 });
+    await json('POST', `/carts/${checkedOutCart}/checkout`);
+    for (let tries = 0; tries < 100 && orderId === undefined; tries += 1) {
+      orderId = ((await json('GET', `/orders?cartId=${checkedOutCart}`)) as unknown as { orderId: string }[])[0]
+        ?.orderId as string;
+      if (orderId === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  afterAll(() => test.close());
+
+  /** Values a client might send where a field is expected: right, wrong, odd and hostile. */
+  const field = fc.oneof(
+    fc.integer({ min: -5, max: 20_000 }),
+    fc.integer(),
+    fc.double(),
+    fc.constantFrom(0, 1, 10_000, 10_001, 100_000_000, 100_000_001, Number.MAX_SAFE_INTEGER, -0, 1e308),
+    fc.string({ maxLength: 120 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('', 'p', '1', '1.5', 'null', '__proto__', '\u0000', 'a'.repeat(101), '💥'.repeat(60)),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+  );
+  const body = (keys: string[]) =>
+    fc.oneof(
+      fc.record(Object.fromEntries(keys.map((key) => [key, field])), { requiredKeys: [] }),
+      fc.record({ ...Object.fromEntries(keys.map((key) => [key, field])), extra: field }, { requiredKeys: [] }),
+      fc.anything({ maxDepth: 2 }),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+  const rawBody = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc.constantFrom('{', '{"a":', '[1,', 'nul', '{"quantity": 1e999}'),
+  );
+  const queryValue = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom('', '-1', '0', '1', '1.5', '1e3', '99999999999999999999', 'abc', '%00', '%ZZ', '2147483648'),
+  );
+  const query = (keys: string[]) =>
+    fc
+      .array(fc.tuple(fc.constantFrom(...keys, 'extra'), queryValue), { maxLength: 4 })
+      .map((pairs) => pairs.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&'));
+
+  async function holds(method: string, path: string, payload: unknown, raw = false): Promise<boolean> {
+    const before = await eventCount();
+    const { status, text } = await send(method, path, payload, raw);
+    const after = await eventCount();
+    if (status >= 500 || (after !== before && (status < 200 || status >= 300))) {
+      throw new Error(`${method} ${path} ${JSON.stringify(payload)} → ${status} ${text} (events ${before}→${after})`);
+    }
+    return true;
+  }
+
+  const runs = { numRuns: 400 };
+  it('POST /carts', () =>
+    fc.assert(
+      fc.asyncProperty(body(['customerId']), (payload) => holds('POST', '/carts', payload)),
+      runs,
+    ));
+  it('POST /carts/{id}/items', () =>
+    fc.assert(
+      fc.asyncProperty(body(['productId', 'quantity', 'unitPriceCents']), (payload) =>
+        holds('POST', `/carts/${cartId}/items`, payload),
+      ),
+      runs,
+    ));
+  it('POST /carts/{id}/items on a checked-out cart', () =>
+    fc.assert(
+      fc.asyncProperty(body(['productId', 'quantity', 'unitPriceCents']), (payload) =>
+        holds('POST', `/carts/${checkedOutCart}/items`, payload),
+      ),
+      runs,
+    ));
+  it('malformed JSON text on every command', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/carts', `/carts/${cartId}/items`, `/orders/${orderId}/payments`),
+        rawBody,
+        (path, payload) => holds('POST', path, payload, true),
+      ),
+      runs,
+    ));
+  it('DELETE /carts/{id}/items/{productId}?quantity=', () =>
+    fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 120 }), query(['quantity']), (productId, search) =>
+        holds('DELETE', `/carts/${cartId}/items/${encodeURIComponent(productId)}?${search}`, undefined),
+      ),
+      runs,
+    ));
+  it('order commands', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('payments', 'cancellation', 'shipment'),
+        body(['amountCents', 'reason']),
+        (command, payload) => holds('POST', `/orders/${orderId}/${command}`, payload),
+      ),
+      runs,
+    ));
+  it('query strings of every read', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          `/carts/${cartId}`,
+          '/carts',
+          `/orders/${orderId}`,
+          '/orders',
+          '/events',
+          `/carts/${cartId}/events`,
+        ),
+        query(['consistentWith', 'atVersion', 'customerId', 'cartId', 'after', 'limit']),
+        (path, search) => holds('GET', `${path}?${search}`, undefined),
+      ),
+      runs,
+    ));
+  it('ids in paths', () =>
+    fc.assert(
+      fc.asyncProperty(fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 80 })), (id) =>
+        holds('POST', `/carts/${encodeURIComponent(id)}/checkout`, undefined),
+      ),
+      runs,
+    ));
+
+  it('kept the cart it fuzzed consistent with its events', async () => {
+    const events = JSON.parse((await send('GET', `/carts/${cartId}/events`)).text) as unknown[];
+    const replayed = JSON.parse((await send('GET', `/carts/${cartId}?atVersion=${events.length}`)).text) as object;
+    expect(replayed).toMatchObject({ cartId, version: events.length });
+  });
+});
