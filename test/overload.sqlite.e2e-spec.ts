@@ -21,7 +21,7 @@ describe('a database locked by another connection', () => {
     ((await request(test.url).get(`/carts/${cartId}/events`).expect(200)).body as unknown[]).length;
 
   it('answers commands with 503 and Retry-After, writes nothing, and recovers once the lock is gone', async () => {
-    const intruder = new Database(test.databasePath!);
+    const intruder = new Database(test.databasePath);
     intruder.pragma('busy_timeout = 0');
     intruder.exec('BEGIN IMMEDIATE');
     try {
