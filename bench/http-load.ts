@@ -1,0 +1,144 @@
+/**
+ * Benchmark 5's load generator, in its own process so it never shares a core's event loop with the
+ * server. `--target=bare` drives the bare app's no-op routes (the ceiling); `--target=service` opens
+ * carts, then drives add-item commands and GET /carts/{id} with autocannon (50 connections), then
+ * measures read-after-write sequentially: a command, then GET ?consistentWith=<its position>.
+ */
+import autocannon from 'autocannon';
+import { arg, childMain, inParallel, intEnv, Metrics, sleep } from './lib/child';
+import { send } from './lib/http';
+import { percentile, since } from './lib/stats';
+
+const SECONDS = intEnv('BENCH_HTTP_SECONDS', 5);
+const CONNECTIONS = 50;
+const CARTS = 1_000;
+const READ_AFTER_WRITE = intEnv('BENCH_READ_AFTER_WRITE', 500);
+const bodies = Array.from({ length: 10 }, (_, i) =>
+  JSON.stringify({ productId: `sku-${i}`, quantity: 1, unitPriceCents: 100 + i }),
+);
+
+interface Shot {
+  rps: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+/** Autocannon over `paths` (and `body` per request) round-robin; only 2xx answers count as done. */
+async function cannon(url: string, method: 'GET' | 'POST', paths: string[], seconds: number): Promise<Shot> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        method,
+        setupRequest: (request) => {
+          const i = next++;
+          return { ...request, path: paths[i % paths.length], body: method === 'POST' ? bodies[i % 10] : undefined };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors,
+  };
+}
+
+/** A warm-up second (JIT, connection pools), then the measured run. */
+async function measured(url: string, method: 'GET' | 'POST', paths: string[]): Promise<Shot> {
+  await cannon(url, method, paths, 1);
+  return cannon(url, method, paths, SECONDS);
+}
+
+async function bare(url: string): Promise<Metrics> {
+  const post = await measured(url, 'POST', ['/noop']);
+  const get = await measured(url, 'GET', ['/noop']);
+  return {
+    postRps: post.rps,
+    postP50Ms: post.p50,
+    postP99Ms: post.p99,
+    getRps: get.rps,
+    getP50Ms: get.p50,
+    getP99Ms: get.p99,
+    failed: post.failed + get.failed,
+  };
+}
+
+/** Sends a command and returns the position it answered with. */
+async function addItem(url: string, cartId: string, body: string): Promise<number> {
+  const response = await send(`${url}/carts/${cartId}/items`, 'POST', JSON.parse(body));
+  if (response.status !== 200) throw new Error(`add-item answered ${response.status}: ${response.body}`);
+  return (JSON.parse(response.body) as { position: number }).position;
+}
+
+/** Waits until the cart read model has `position` (each consistentWith read waits at most 5 s). */
+async function readModelsAt(url: string, cartId: string, position: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while ((await send(`${url}/carts/${cartId}?consistentWith=${position}`, 'GET')).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`the read model did not reach ${position} within 120 s`);
+    await sleep(100);
+  }
+}
+
+async function service(url: string): Promise<Metrics> {
+  const cartIds: string[] = [];
+  let position = 0;
+  await inParallel(CARTS, CONNECTIONS, async (i) => {
+    const response = await send(`${url}/carts`, 'POST', { customerId: `customer-${i % 100}` });
+    if (response.status !== 201) throw new Error(`open cart answered ${response.status}: ${response.body}`);
+    const opened = JSON.parse(response.body) as { cartId: string; position: number };
+    cartIds[i] = opened.cartId;
+    position = Math.max(position, opened.position);
+  });
+  const first = cartIds[0] ?? '';
+  await readModelsAt(url, first, position);
+
+  const commands = await measured(
+    url,
+    'POST',
+    cartIds.map((id) => `/carts/${id}/items`),
+  );
+  // Reads are measured on a quiet service, not while projections still digest the command burst.
+  await readModelsAt(url, first, await addItem(url, first, bodies[0] ?? ''));
+  const reads = await measured(
+    url,
+    'GET',
+    cartIds.map((id) => `/carts/${id}`),
+  );
+
+  const readMs: number[] = [];
+  const pairMs: number[] = [];
+  for (let i = 0; i < READ_AFTER_WRITE; i += 1) {
+    const cartId = cartIds[i % CARTS] ?? '';
+    const start = performance.now();
+    const at = await addItem(url, cartId, bodies[i % 10] ?? '');
+    const readStart = performance.now();
+    const read = await send(`${url}/carts/${cartId}?consistentWith=${at}`, 'GET');
+    if (read.status !== 200) throw new Error(`read-after-write answered ${read.status}: ${read.body}`);
+    readMs.push(since(readStart));
+    pairMs.push(since(start));
+  }
+  readMs.sort((a, b) => a - b);
+  pairMs.sort((a, b) => a - b);
+  return {
+    commandRps: commands.rps,
+    commandP50Ms: commands.p50,
+    commandP99Ms: commands.p99,
+    readRps: reads.rps,
+    readP50Ms: reads.p50,
+    readP99Ms: reads.p99,
+    failed: commands.failed + reads.failed,
+    rawReadP50Ms: percentile(readMs, 50),
+    rawReadP99Ms: percentile(readMs, 99),
+    rawPairP50Ms: percentile(pairMs, 50),
+    rawPairP99Ms: percentile(pairMs, 99),
+  };
+}
+
+childMain(() => (arg('target') === 'bare' ? bare(arg('url')) : service(arg('url'))));

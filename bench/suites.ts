@@ -1,0 +1,163 @@
+/**
+ * The benchmarks as seen from the parent (catch-up has its own file): which children to start, on which
+ * fresh database, how many times, and how their metrics become figures with ceilings and targets.
+ */
+import { join } from 'node:path';
+import { runChild } from './lib/child';
+import { startServer } from './lib/http';
+import { Figure } from './lib/report';
+import { pick, repeat, status } from './lib/runs';
+import { copyDatabase, removeFolder, tempFolder } from './lib/sqlite';
+
+/** The compiled output's root (bench/ and src/ side by side), wherever tsconfig.bench.json put it. */
+const OUT = join(__dirname, '..');
+
+/** Ceilings one benchmark measures and a later one reuses, from the same `npm run bench`. */
+export interface Shared {
+  rawAppendsPerSecond?: number[];
+}
+
+export async function append(shared: Shared): Promise<Figure[]> {
+  const runs = await repeat('append', async () => ({
+    raw: await runChild('append', ['--mode=raw']),
+    store: await runChild('append', ['--mode=store']),
+  }));
+  const raw = runs.map((run) => run.raw);
+  const store = runs.map((run) => run.store);
+  shared.rawAppendsPerSecond = pick(raw, 'eventsPerSecond');
+  return [
+    {
+      name: 'append: EventStore.append, 1 event',
+      unit: 'events/s',
+      values: pick(store, 'eventsPerSecond'),
+      ceiling: { name: 'raw', values: shared.rawAppendsPerSecond },
+      target: { on: 'ratio', op: '>=', limit: 0.8 },
+      rssMb: pick(store, 'peakRssMb'),
+    },
+  ];
+}
+
+export async function command(shared: Shared): Promise<Figure[]> {
+  const seedFolder = tempFolder();
+  try {
+    const seedPath = join(seedFolder, 'seed.sqlite');
+    const seeded = await runChild('command', ['--mode=seed'], { DATABASE_PATH: seedPath });
+    status(`command: carts seeded through the CommandBus at ${Math.round(seeded.seedCommandsPerSecond ?? NaN)}/s`);
+    const runs = await repeat('command', (folder) =>
+      runChild('command', ['--mode=measure'], { DATABASE_PATH: copyDatabase(seedPath, folder) }),
+    );
+    const ceiling = shared.rawAppendsPerSecond && { name: 'raw appends', values: shared.rawAppendsPerSecond };
+    return [
+      {
+        name: 'command: add-item via CommandBus',
+        unit: 'cmd/s',
+        values: pick(runs, 'commandsPerSecond'),
+        ceiling,
+        target: { on: 'value', op: '>=', limit: 5_000 },
+        rssMb: pick(runs, 'peakRssMb'),
+      },
+      {
+        name: 'command: same, until read models caught up',
+        unit: 'cmd/s',
+        values: pick(runs, 'withReadModelsPerSecond'),
+        ceiling,
+      },
+    ];
+  } finally {
+    removeFolder(seedFolder);
+  }
+}
+
+export async function load(): Promise<Figure[]> {
+  const runs = await repeat('load', (folder) => runChild('load', [], { DATABASE_PATH: join(folder, 'load.sqlite') }));
+  const figures: Figure[] = [10, 1_000, 100_000].map((events) => ({
+    name: `load: ${events.toLocaleString('en')} events`,
+    unit: 'ms',
+    values: pick(runs, `load${events}Ms`),
+    ceiling: { name: 'raw read', values: pick(runs, `raw${events}Ms`) },
+    higherIsBetter: false,
+    rssMb: pick(runs, 'peakRssMb'),
+  }));
+  const load10 = pick(runs, 'load10Ms');
+  const snapshot = pick(runs, 'load100000SnapshotMs');
+  const missing = snapshot.every((value) => Number.isNaN(value));
+  const hook = 'AggregateRepository.snapshot(type, id) storing the aggregate at its current version, used by load()';
+  figures.push(
+    {
+      name: 'load: 100,000 ÷ 10 events, no snapshot',
+      unit: '×',
+      values: pick(runs, 'load100000Ms').map((value, i) => value / (load10[i] ?? NaN)),
+    },
+    {
+      name: 'load: 100,000 events, with snapshot',
+      unit: 'ms',
+      values: snapshot,
+      higherIsBetter: false,
+      note: missing ? `not available: src has no snapshots yet; the harness calls ${hook}` : undefined,
+    },
+    {
+      name: 'load: 100,000 with snapshot ÷ 10 events',
+      unit: '×',
+      values: snapshot.map((value, i) => value / (load10[i] ?? NaN)),
+      target: { on: 'value', op: '<=', limit: 2 },
+      note: missing ? 'not available until snapshots exist (target for later)' : undefined,
+    },
+  );
+  return figures;
+}
+
+export async function http(): Promise<Figure[]> {
+  const runs = await repeat('http', async (folder) => {
+    const bareApp = await startServer(join(OUT, 'bench', 'http-bare-app.js'), {}, '/noop');
+    const bare = await runChild('http-load', ['--target=bare', `--url=${bareApp.url}`]).finally(() => bareApp.stop());
+    // One load generator is one client: the per-client rate limit (6,000/min by default) would refuse
+    // most of its requests. A limit far above the load keeps the guard's work in every request.
+    const env = { DATABASE_PATH: join(folder, 'service.sqlite'), RATE_LIMIT_PER_MINUTE: '10000000' };
+    const server = await startServer(join(OUT, 'src', 'main.js'), env, '/health');
+    try {
+      const service = await runChild('http-load', ['--target=service', `--url=${server.url}`]).catch((error: Error) => {
+        throw new Error(`${error.message}\nservice output:\n${server.output().slice(-3000)}`);
+      });
+      return { bare, service: { ...service, serverRssMb: server.peakRssMb() } };
+    } finally {
+      await server.stop();
+    }
+  });
+  const service = runs.map((run) => run.service);
+  const bare = runs.map((run) => run.bare);
+  const failures = [...pick(service, 'failed'), ...pick(bare, 'failed')].reduce((sum, failed) => sum + failed, 0);
+  const rssMb = pick(service, 'serverRssMb');
+  const latency = (name: string, key: string, target?: Figure['target']): Figure => ({
+    name,
+    unit: 'ms',
+    values: pick(service, key),
+    target,
+  });
+  return [
+    {
+      name: 'HTTP: POST /carts/{id}/items',
+      unit: 'req/s',
+      values: pick(service, 'commandRps'),
+      ceiling: { name: 'bare POST', values: pick(bare, 'postRps') },
+      target: { on: 'ratio', op: '>=', limit: 0.5 },
+      rssMb,
+      note: failures > 0 ? `${failures} non-2xx answers or errors under load (not counted as done)` : undefined,
+    },
+    latency('HTTP: POST items, p50 latency', 'commandP50Ms'),
+    latency('HTTP: POST items, p99 latency', 'commandP99Ms'),
+    {
+      name: 'HTTP: GET /carts/{id}',
+      unit: 'req/s',
+      values: pick(service, 'readRps'),
+      ceiling: { name: 'bare GET', values: pick(bare, 'getRps') },
+      target: { on: 'ratio', op: '>=', limit: 0.7 },
+      rssMb,
+    },
+    latency('HTTP: GET, p50 latency', 'readP50Ms'),
+    latency('HTTP: GET, p99 latency', 'readP99Ms'),
+    latency('read-after-write: GET ?consistentWith p50', 'rawReadP50Ms'),
+    latency('read-after-write: GET ?consistentWith p99', 'rawReadP99Ms', { on: 'value', op: '<', limit: 20 }),
+    latency('read-after-write: command + GET p50', 'rawPairP50Ms'),
+    latency('read-after-write: command + GET p99', 'rawPairP99Ms'),
+  ];
+}
