@@ -62,8 +62,9 @@ async function onCopy(seedPath: string, mode: 'app' | 'raw'): Promise<Metrics> {
     try {
       const metrics = await runChild('catch-up', ['--mode=app'], env, watch);
       if (metrics.complete === 0) return metrics;
-      // From app start (in the child's clock, which starts with the child) to the stored head.
-      const rebuildMs = (watch.doneAtMs ?? NaN) - (metrics.appStartMs ?? NaN);
+      // From app start to the stored head, both in the child's clock (the runner yields between batches,
+      // so the child sees the head as soon as it is stored); the parent's sample is the fallback.
+      const rebuildMs = (metrics.doneMs ?? watch.doneAtMs ?? NaN) - (metrics.appStartMs ?? NaN);
       return { ...metrics, eventsPerSecond: EVENTS / (rebuildMs / 1000), complete: 1 };
     } finally {
       watch.close();

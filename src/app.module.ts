@@ -36,6 +36,8 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         sagaAttempts: app.sagaAttempts,
         sagaBackoffMs: app.sagaBackoffMs,
         pausedSubscriptions: app.pausedSubscriptions,
+        snapshotEvery: app.snapshotEvery,
+        aggregateCacheSize: 10_000,
         pollIntervalMs: 1000,
         batchSize: 500,
       }),

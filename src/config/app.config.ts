@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { integerVar, listVar, stringVar } from './env';
+import { integerMapVar, integerVar, listVar, stringVar } from './env';
 
 export interface AppConfig {
   port: number;
@@ -16,6 +16,8 @@ export interface AppConfig {
   sagaBackoffMs: number;
   /** Subscriptions (projections or sagas) that start paused. */
   pausedSubscriptions: string[];
+  /** Snapshot interval per stream category (0 = off), overriding each aggregate's default. */
+  snapshotEvery: Record<string, number>;
 }
 
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -28,6 +30,7 @@ export function readAppConfig(env: Record<string, string | undefined> = process.
     sagaAttempts: integerVar(env, 'SAGA_ATTEMPTS', 5, { min: 1, max: 100 }),
     sagaBackoffMs: integerVar(env, 'SAGA_BACKOFF_MS', 200, { min: 0, max: 60_000 }),
     pausedSubscriptions: listVar(env, 'PAUSED_SUBSCRIPTIONS'),
+    snapshotEvery: integerMapVar(env, 'SNAPSHOT_EVERY', { min: 0, max: 1_000_000 }),
   };
 }
 

@@ -76,3 +76,25 @@ export function identifierVar(env: Env, name: string, fallback: string): string 
   }
   return value;
 }
+
+/** `name:integer` pairs separated by commas, e.g. `shopping-cart:100,order:0`. */
+export function integerMapVar(
+  env: Env,
+  name: string,
+  { min, max }: { min: number; max: number },
+): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const entry of listVar(env, name)) {
+    const match = /^([a-z0-9-]+):(\d{1,9})$/.exec(entry);
+    const value = match === null ? NaN : Number(match[2]);
+    if (match === null || value < min || value > max) {
+      throw new InvalidEnvironmentVariable(
+        name,
+        entry,
+        `category:integer pairs (integers ${min} to ${max}), comma-separated`,
+      );
+    }
+    result[match[1]!] = value;
+  }
+  return result;
+}

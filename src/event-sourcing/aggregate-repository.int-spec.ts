@@ -5,7 +5,7 @@ import { AggregateRepository } from './aggregate-repository';
 import { newCommandContext } from './command-context';
 import { AggregateNotFound, PreconditionFailed, VersionNotFound, WrongExpectedVersion } from './event-sourcing.errors';
 import { EventStore } from './event-store';
-import { Counter, CounterIncremented, CounterStarted } from './testing/counter.fixture';
+import { Counter, CounterIncremented, CounterLimitReached, CounterStarted } from './testing/counter.fixture';
 import { createEventSourcingTestModule } from './testing/event-sourcing-test-module';
 
 describe('AggregateRepository', () => {
@@ -83,6 +83,21 @@ describe('AggregateRepository', () => {
       Array.from({ length: 50 }, () => repository.update(Counter, id, newCommandContext(), (c) => c.increment(1))),
     );
     expect(await repository.load(Counter, id)).toMatchObject({ value: 50, version: 51 });
+  });
+
+  it('decides on the real state when another process moved a stream this one remembers', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 10), newCommandContext());
+    await repository.update(Counter, id, newCommandContext(), (c) => c.increment(1));
+    // Another process appends behind this one's back: the stream is at version 3, value 6.
+    await store.append(`counter-${id}`, 2, [new CounterIncremented(5)]);
+    await expect(repository.update(Counter, id, newCommandContext(), (c) => c.increment(5))).rejects.toBeInstanceOf(
+      CounterLimitReached,
+    );
+    await expect(
+      repository.update(Counter, id, newCommandContext({ expectedVersion: 3 }), (c) => c.increment(4)),
+    ).resolves.toMatchObject({ version: 4 });
+    expect(await repository.load(Counter, id)).toMatchObject({ value: 10, version: 4 });
   });
 
   it('fails an If-Match update on a moved aggregate without retrying', async () => {

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventPublisher } from '@nestjs/cqrs';
-import { AggregateClass, EventSourcedAggregate } from './aggregate-root';
+import { AggregateClass, EventSourcedAggregate, SnapshotPolicy } from './aggregate-root';
 import { CommandContext, metadataOf } from './command-context';
 import {
   AggregateAlreadyExists,
@@ -15,6 +15,8 @@ import { EVENT_SOURCING_OPTIONS } from './event-sourcing.options';
 import type { EventSourcingOptions } from './event-sourcing.options';
 import { AppendResult, EventStore, ExpectedVersion, IdempotencyKeyTaken, NO_STREAM } from './event-store';
 import { KeyedLock } from './async-lock';
+import { SnapshotStore } from './snapshots/snapshot-store';
+import { RecentAggregates } from './recent-aggregates';
 
 /** What a command did: the aggregate it touched, its version after, and its last event's position. */
 export interface CommandResult {
@@ -32,29 +34,61 @@ export interface CommandResult {
 export class AggregateRepository {
   // Commands on one stream queue here instead of racing each other into retries.
   private readonly streamLocks = new KeyedLock();
+  /**
+   * Aggregates as this process last saved them, so the next command on a busy stream needs no read.
+   * Safe because every save still checks the expected version: if another process moved the stream,
+   * the append fails and the command is re-decided on a fresh load. Taken out while in use, and only put
+   * back after a successful save, so a failed decision never leaves a half-changed aggregate behind.
+   */
+  private readonly recent: RecentAggregates;
+
+  private readonly logger = new Logger(AggregateRepository.name);
 
   constructor(
     private readonly store: EventStore,
+    private readonly snapshots: SnapshotStore,
     private readonly publisher: EventPublisher,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
-  ) {}
+  ) {
+    this.recent = new RecentAggregates(options.aggregateCacheSize);
+  }
+
+  /** The type's snapshot policy, unless SNAPSHOT_EVERY turns it off (0) or changes its interval. */
+  private snapshotPolicy<A extends EventSourcedAggregate>(type: AggregateClass<A>): SnapshotPolicy | undefined {
+    const every = this.options.snapshotEvery[type.streamCategory] ?? type.snapshots?.every ?? 0;
+    return every > 0 && type.snapshots !== undefined ? { ...type.snapshots, every } : undefined;
+  }
 
   streamId<A extends EventSourcedAggregate>(type: AggregateClass<A>, id: string): string {
     return `${type.streamCategory}-${id}`;
   }
 
-  /** The aggregate at its latest version, or at `toVersion` (time travel). */
+  /**
+   * The aggregate at its latest version, or at `toVersion` (time travel): from its snapshot when it has a
+   * usable one (same schema, not past `toVersion`), then the events after it.
+   */
   async load<A extends EventSourcedAggregate>(
     type: AggregateClass<A>,
     id: string,
     { toVersion }: { toVersion?: number } = {},
   ): Promise<A> {
-    const history = await this.store.readStream(this.streamId(type, id), { toVersion });
-    if (history.length === 0) throw new AggregateNotFound(type.name, id);
-    if (toVersion !== undefined && history.length < toVersion) {
-      throw new VersionNotFound(type.name, id, toVersion, history.length);
-    }
+    const streamId = this.streamId(type, id);
     const aggregate = new type(id);
+    const policy = this.snapshotPolicy(type);
+    const snapshot = policy === undefined ? undefined : await this.snapshots.load(streamId);
+    let from = 1;
+    if (
+      snapshot !== undefined &&
+      snapshot.schemaVersion === policy?.schemaVersion &&
+      (toVersion === undefined || snapshot.version <= toVersion)
+    ) {
+      aggregate.restoreSnapshot(snapshot.state, snapshot.version);
+      from = snapshot.version + 1;
+    }
+    const history = await this.store.readStream(streamId, { fromVersion: from, toVersion });
+    const reached = from - 1 + history.length;
+    if (reached === 0) throw new AggregateNotFound(type.name, id);
+    if (toVersion !== undefined && reached < toVersion) throw new VersionNotFound(type.name, id, toVersion, reached);
     aggregate.replay(history.map((recorded) => recorded.event));
     return aggregate;
   }
@@ -90,9 +124,45 @@ export class AggregateRepository {
         },
       },
     );
+    const before = aggregate.persistedVersion;
     aggregate.markPersisted(result.version);
     this.publisher.mergeObjectContext(aggregate).commit();
+    await this.snapshotIfDue(type, aggregate, before);
     return result;
+  }
+
+  /** Snapshots the aggregate at its current version now (after a bulk import, say), if its type has snapshots. */
+  async snapshot<A extends EventSourcedAggregate>(type: AggregateClass<A>, id: string): Promise<void> {
+    const policy = this.snapshotPolicy(type);
+    if (policy === undefined) throw new Error(`${type.name} has no snapshot policy`);
+    const aggregate = await this.load(type, id);
+    await this.snapshots.save({
+      streamId: this.streamId(type, id),
+      version: aggregate.version,
+      schemaVersion: policy.schemaVersion,
+      state: aggregate.takeSnapshot(),
+    });
+  }
+
+  /** Snapshots when the save crossed a multiple of the policy's interval. A failure only costs replay time. */
+  private async snapshotIfDue(
+    type: AggregateClass<EventSourcedAggregate>,
+    aggregate: EventSourcedAggregate,
+    before: number,
+  ): Promise<void> {
+    const policy = this.snapshotPolicy(type);
+    if (policy === undefined || Math.floor(aggregate.version / policy.every) === Math.floor(before / policy.every))
+      return;
+    try {
+      await this.snapshots.save({
+        streamId: this.streamId(type, aggregate.id),
+        version: aggregate.version,
+        schemaVersion: policy.schemaVersion,
+        state: aggregate.takeSnapshot(),
+      });
+    } catch (error) {
+      this.logger.warn(`Snapshot of ${this.streamId(type, aggregate.id)} failed: ${String(error)}`);
+    }
   }
 
   /** Stores a new aggregate; its stream must not exist yet. */
@@ -100,7 +170,9 @@ export class AggregateRepository {
     const type = aggregate.constructor as AggregateClass<EventSourcedAggregate>;
     return this.idempotently(type, context, async () => {
       try {
-        return await this.save(aggregate, context, NO_STREAM);
+        const result = await this.save(aggregate, context, NO_STREAM);
+        this.recent.keep(this.streamId(type, aggregate.id), aggregate);
+        return result;
       } catch (error) {
         if (error instanceof WrongExpectedVersion) throw new AggregateAlreadyExists(type.name, aggregate.id);
         throw error;
@@ -135,14 +207,20 @@ export class AggregateRepository {
   ): Promise<AppendResult> {
     const streamId = this.streamId(type, id);
     for (let attempt = 1; ; attempt += 1) {
-      const aggregate = await this.load(type, id);
       const ifMatch = context.expectedVersion;
+      let aggregate = this.recent.take(streamId) as A | undefined;
+      // A remembered aggregate may be behind another process's writes: never refuse If-Match on its word.
+      if (aggregate === undefined || (ifMatch !== undefined && aggregate.version !== ifMatch)) {
+        aggregate = await this.load(type, id);
+      }
       if (ifMatch !== undefined && aggregate.version !== ifMatch) {
         throw new PreconditionFailed(streamId, ifMatch, aggregate.version);
       }
       decide(aggregate);
       try {
-        return await this.save(aggregate, context);
+        const result = await this.save(aggregate, context);
+        this.recent.keep(streamId, aggregate);
+        return result;
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (ifMatch !== undefined) throw new PreconditionFailed(streamId, ifMatch, error.actualVersion);

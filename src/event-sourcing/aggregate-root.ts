@@ -19,10 +19,18 @@ export function On(eventClass: EventClass) {
   };
 }
 
+/** Snapshot every `every` events; bump `schemaVersion` whenever the snapshot state's shape changes. */
+export interface SnapshotPolicy {
+  every: number;
+  schemaVersion: number;
+}
+
 export interface AggregateClass<A extends EventSourcedAggregate> {
   new (id: string): A;
   /** Prefix of the aggregate's stream ids, e.g. `shopping-cart` gives `shopping-cart-<id>`. */
   readonly streamCategory: string;
+  /** Set, with snapshotState/restoreState, by aggregates whose streams grow long. */
+  readonly snapshots?: SnapshotPolicy;
 }
 
 /**
@@ -57,6 +65,26 @@ export abstract class EventSourcedAggregate extends AggregateRoot<object> {
   replay(history: readonly object[]): void {
     for (const event of history) this.apply(event, true);
     this.storedVersion = this.currentVersion;
+  }
+
+  /** Resumes from a snapshot taken at `version`; the events after it are replayed next. */
+  restoreSnapshot(state: unknown, version: number): void {
+    this.restoreState(state);
+    this.currentVersion = version;
+    this.storedVersion = version;
+  }
+
+  /** The state to snapshot: plain JSON that restoreState turns back into exactly this state. */
+  takeSnapshot(): unknown {
+    return this.snapshotState();
+  }
+
+  protected snapshotState(): unknown {
+    throw new Error(`${this.constructor.name} declares no snapshot state`);
+  }
+
+  protected restoreState(_state: unknown): void {
+    throw new Error(`${this.constructor.name} cannot restore a snapshot`);
   }
 
   /** Called by the repository once the uncommitted events are stored. */

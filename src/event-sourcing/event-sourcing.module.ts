@@ -7,7 +7,9 @@ import { EventTypeRegistry } from './event-type-registry';
 import { GetAggregateEventsHandler } from './history/get-aggregate-events.handler';
 import { SagaReactor } from './subscriptions/saga-reactor';
 import { SubscriptionRunner } from './subscriptions/subscription-runner';
+import { SnapshotStore } from './snapshots/snapshot-store';
 import { ClusterCoordinator } from './typeorm/cluster-coordinator';
+import { TypeOrmSnapshotStore } from './typeorm/typeorm-snapshot-store';
 import { SubscriptionStore } from './typeorm/subscription-store';
 import { Transactions } from './typeorm/transactions';
 import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
@@ -37,6 +39,7 @@ export class EventSourcingModule {
         EventTypeRegistry,
         TypeOrmEventStore,
         { provide: EventStore, useExisting: TypeOrmEventStore },
+        { provide: SnapshotStore, useClass: TypeOrmSnapshotStore },
         AggregateRepository,
         SubscriptionStore,
         SagaReactor,
@@ -49,6 +52,7 @@ export class EventSourcingModule {
         ClusterCoordinator,
         EventTypeRegistry,
         EventStore,
+        SnapshotStore,
         AggregateRepository,
         SubscriptionStore,
         SubscriptionRunner,

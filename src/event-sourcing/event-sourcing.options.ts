@@ -13,6 +13,10 @@ export interface EventSourcingOptions {
   sagaBackoffMs: number;
   /** Subscriptions that start paused (an operator's switch, e.g. to hold a misbehaving saga). */
   pausedSubscriptions: string[];
+  /** Snapshot interval per stream category, overriding the aggregate's own; 0 turns snapshots off. */
+  snapshotEvery: Record<string, number>;
+  /** How many aggregates each process keeps as last saved, to decide the next command without a read. */
+  aggregateCacheSize: number;
   /** Events a subscription reads and applies per transaction while catching up. */
   batchSize: number;
 }

@@ -9,6 +9,8 @@ import type { RecordedEvent } from '../event-store';
 export interface Projection {
   /** Applies one event to the read tables; events it does not care about are ignored. */
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  /** Applies consecutive events at once, with the same result as applying them one by one. */
+  applyBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
   /** Empties the projection's tables before a rebuild from position 0. */
   clear(manager: EntityManager): Promise<void>;
 }

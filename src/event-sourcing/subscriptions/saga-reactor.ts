@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, ICommand } from '@nestjs/cqrs';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
@@ -27,14 +27,47 @@ export class SagaReactor {
   ) {}
 
   /**
-   * Handles the event and stores the saga's checkpoint at it. Returns false, storing nothing, when
-   * `stopping()` turns true between attempts: the event is then redelivered after the restart.
+   * Runs a batch through the saga, in order. Events that cause no command only move the checkpoint, once
+   * at the end; an event that does is retried and then parked, and its checkpoint is stored once its
+   * commands succeeded (or it is parked). Returns the last event handled: the batch's last, unless
+   * `stopping()` turned true between attempts (that event is then redelivered after the restart).
    */
-  async handle(name: string, saga: Saga, event: RecordedEvent, stopping: () => boolean): Promise<boolean> {
+  async handleBatch(
+    name: string,
+    saga: Saga,
+    batch: readonly RecordedEvent[],
+    stopping: () => boolean,
+  ): Promise<RecordedEvent | undefined> {
+    let handled: RecordedEvent | undefined;
+    let stored = true;
+    for (const event of batch) {
+      const commands = await this.commandsFor(saga, event);
+      if (commands.length === 0) {
+        handled = event;
+        stored = false;
+        continue;
+      }
+      if (!(await this.handle(name, event, commands, stopping))) break;
+      handled = event;
+      stored = true;
+    }
+    if (!stored && handled !== undefined) {
+      const position = handled.position;
+      await this.transactions.write((manager) => this.subscriptions.saveCheckpoint(manager, name, position));
+    }
+    return handled;
+  }
+
+  private async handle(
+    name: string,
+    event: RecordedEvent,
+    commands: ICommand[],
+    stopping: () => boolean,
+  ): Promise<boolean> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.options.sagaAttempts; attempt += 1) {
       try {
-        await this.send(saga, event);
+        for (const command of commands) await this.commandBus.execute(command);
         await this.transactions.write((manager) => this.subscriptions.saveCheckpoint(manager, name, event.position));
         return true;
       } catch (error) {
@@ -74,8 +107,11 @@ export class SagaReactor {
     await this.subscriptions.unpark(name, position);
   }
 
+  private commandsFor(saga: Saga, event: RecordedEvent): Promise<ICommand[]> {
+    return lastValueFrom(saga.react(of(event)).pipe(toArray()));
+  }
+
   private async send(saga: Saga, event: RecordedEvent): Promise<void> {
-    const commands = await lastValueFrom(saga.react(of(event)).pipe(toArray()));
-    for (const command of commands) await this.commandBus.execute(command);
+    for (const command of await this.commandsFor(saga, event)) await this.commandBus.execute(command);
   }
 }

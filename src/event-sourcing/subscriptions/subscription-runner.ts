@@ -13,6 +13,7 @@ import { SagaReactor } from './saga-reactor';
 import { SubscriptionNotFound, SubscriptionNotRebuildable } from './subscription.errors';
 
 const FOLLOWER_POLL_MS = 50;
+const SHARED_PAGES = 8;
 
 interface Waiter {
   position: number;
@@ -58,6 +59,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger(SubscriptionRunner.name);
   private readonly subscriptions = new Map<string, Subscription>();
   private stopped = false;
+  private wakePending = false;
+  private readonly pages = new Map<number, RecordedEvent[]>();
   private poller: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
 
@@ -75,8 +78,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
     this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
     this.unsubscribe = [
-      this.store.onAppended(() => this.wakeAll()),
-      this.coordinator.onRemoteAppend(() => this.wakeAll()),
+      this.store.onAppended(() => this.wakeSoon()),
+      this.coordinator.onRemoteAppend(() => this.wakeSoon()),
     ];
     this.poller = setInterval(() => this.wakeAll(), this.options.pollIntervalMs);
     this.poller.unref();
@@ -192,6 +195,16 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     return subscription;
   }
 
+  /** Appends in the same turn of the event loop wake each subscription once. */
+  private wakeSoon(): void {
+    if (this.wakePending) return;
+    this.wakePending = true;
+    setImmediate(() => {
+      this.wakePending = false;
+      this.wakeAll();
+    });
+  }
+
   private wakeAll(): void {
     for (const subscription of this.subscriptions.values()) this.wake(subscription);
   }
@@ -222,27 +235,30 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       }
       subscription.checkpoint ??= await this.checkpoints.checkpoint(name);
       while (!this.stopped) {
+        // better-sqlite3 answers synchronously: without this a long catch-up would starve every request.
+        await new Promise((resolve) => setImmediate(resolve));
         // Checked between batches, so a busy subscription still honours a rebuild or a pause promptly.
         if (subscription.rebuilds.length > 0 && handler.kind === 'projection') {
           await this.reset(subscription, handler.projection);
         }
         if (subscription.paused) break;
-        const batch = await this.store.readAll(subscription.checkpoint, this.options.batchSize);
+        const batch = await this.page(subscription.checkpoint);
         const last = batch.at(-1);
         if (last === undefined) break;
         if (handler.kind === 'projection') {
           const from = subscription.checkpoint;
+          const { projection } = handler;
           await this.transactions.write(async (manager) => {
             await this.checkpoints.claim(manager, name, from);
-            for (const event of batch) await handler.projection.apply(event, manager);
+            if (projection.applyBatch) await projection.applyBatch(batch, manager);
+            else for (const event of batch) await projection.apply(event, manager);
             await this.checkpoints.saveCheckpoint(manager, name, last.position);
           });
           this.advance(subscription, last);
         } else {
-          for (const event of batch) {
-            if (!(await this.reactor.handle(name, handler.saga, event, () => this.stopped))) return;
-            this.advance(subscription, event);
-          }
+          const handled = await this.reactor.handleBatch(name, handler.saga, batch, () => this.stopped);
+          if (handled !== undefined) this.advance(subscription, handled);
+          if (handled !== last) return;
         }
         subscription.failures = 0;
         subscription.lastError = undefined;
@@ -260,6 +276,23 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       );
       setTimeout(() => this.wake(subscription), delay).unref();
     }
+  }
+
+  /**
+   * The events after a position. Subscriptions usually move in step (all catching up from the same
+   * checkpoint, or all woken by the same append), so the last few full pages are shared between them
+   * instead of being read and decoded once per subscription.
+   */
+  private async page(after: number): Promise<RecordedEvent[]> {
+    const cached = this.pages.get(after);
+    if (cached !== undefined) return cached;
+    const events = await this.store.readAll(after, this.options.batchSize);
+    // Only full pages are final: a short one will grow as events are appended.
+    if (events.length === this.options.batchSize) {
+      this.pages.set(after, events);
+      if (this.pages.size > SHARED_PAGES) this.pages.delete(this.pages.keys().next().value!);
+    }
+    return events;
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {

@@ -6,6 +6,7 @@ import { AggregateRepository } from '../aggregate-repository';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import { ANY_VERSION, EventStore } from '../event-store';
 import { InMemoryEventStore } from './in-memory-event-store';
+import { InMemorySnapshotStore, SnapshotStore } from '../snapshots/snapshot-store';
 import { TEST_EVENT_SOURCING_OPTIONS } from './event-sourcing-test-module';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -37,6 +38,7 @@ export function commandScenario(setup: { streamId: string; handlers: Type<IComma
             ...setup.handlers,
             AggregateRepository,
             { provide: EventStore, useValue: store },
+            { provide: SnapshotStore, useValue: new InMemorySnapshotStore() },
             { provide: EVENT_SOURCING_OPTIONS, useValue: TEST_EVENT_SOURCING_OPTIONS },
           ];
           const module = await Test.createTestingModule({ imports: [CqrsModule.forRoot()], providers }).compile();

@@ -16,6 +16,8 @@ export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
   sagaAttempts: 3,
   sagaBackoffMs: 20,
   pausedSubscriptions: [],
+  snapshotEvery: {},
+  aggregateCacheSize: 1000,
   pollIntervalMs: 200,
   batchSize: 100,
 };

@@ -48,7 +48,7 @@ describe('the checkout saga', () => {
     return recorded!;
   }
 
-  const deliver = (event: RecordedEvent) => reactor.handle(CHECKOUT_SAGA, saga, event, () => false);
+  const deliver = (event: RecordedEvent) => reactor.handleBatch(CHECKOUT_SAGA, saga, [event], () => false);
 
   it('places the order of a checked-out cart, traced to the checkout', async () => {
     const checkout = await checkedOut();
@@ -82,7 +82,7 @@ describe('the checkout saga', () => {
 
   it('parks a checkout whose order is refused, and moves its checkpoint past it', async () => {
     const broken = await checkedOut([]);
-    expect(await deliver(broken)).toBe(true);
+    expect(await deliver(broken)).toBe(broken);
     const [parked] = await subscriptions.parked(CHECKOUT_SAGA);
     expect(parked).toMatchObject({ position: broken.position, eventId: broken.eventId, attempts: 3 });
     expect(parked!.error).toContain('EmptyOrder');

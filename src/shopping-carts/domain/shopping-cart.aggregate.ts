@@ -15,12 +15,20 @@ import { CartCheckedOut, CartLine, CartOpened, ItemAddedToCart, ItemRemovedFromC
 
 export type CartStatus = 'open' | 'checked_out';
 
+/** Schema version 1 of a cart snapshot. */
+interface CartSnapshot {
+  customerId: string;
+  status: CartStatus;
+  lines: CartLine[];
+}
+
 /**
  * A customer's shopping cart. Lines keep the order in which products were first added; a line whose
  * quantity drops to zero is gone.
  */
 export class ShoppingCart extends EventSourcedAggregate {
   static readonly streamCategory = 'shopping-cart';
+  static readonly snapshots = { every: 100, schemaVersion: 1 };
 
   private customer = '';
   private state: CartStatus = 'open';
@@ -76,6 +84,19 @@ export class ShoppingCart extends EventSourcedAggregate {
     this.assertOpen();
     if (this.lineItems.size === 0) throw new EmptyCartCannotBeCheckedOut(this.id);
     this.apply(new CartCheckedOut(this.id, this.customer, this.lines, this.totalCents));
+  }
+
+  protected override snapshotState(): CartSnapshot {
+    return { customerId: this.customer, status: this.state, lines: this.lines };
+  }
+
+  protected override restoreState(state: unknown): void {
+    const { customerId, status, lines } = state as CartSnapshot;
+    this.customer = customerId;
+    this.state = status;
+    this.lineItems.clear();
+    for (const { productId, quantity, unitPriceCents } of lines)
+      this.lineItems.set(productId, { quantity, unitPriceCents });
   }
 
   private assertOpen(): void {

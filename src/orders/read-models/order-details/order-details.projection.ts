@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../../event-sourcing/event-store';
-import { Projection, ProjectionOf } from '../../../event-sourcing/subscriptions/projection';
+import { ProjectionOf } from '../../../event-sourcing/subscriptions/projection';
+import { RowProjection } from '../../../event-sourcing/subscriptions/row-projection';
 import { OrderCancelled, OrderPaid, OrderPlaced, OrderShipped } from '../../domain/order.events';
 import type { OrderStatusView } from '../order-view';
 import { OrderDetails } from './order-details.entity';
 
 export const ORDER_DETAILS = 'order-details';
+
+type OrderEvent = OrderPlaced | OrderPaid | OrderShipped | OrderCancelled;
 
 const STATUS_AFTER = new Map<unknown, OrderStatusView>([
   [OrderPaid, 'paid'],
@@ -17,39 +19,35 @@ const STATUS_AFTER = new Map<unknown, OrderStatusView>([
 /** Keeps one `order_details` row per order. */
 @Injectable()
 @ProjectionOf({ name: ORDER_DETAILS })
-export class OrderDetailsProjection implements Projection {
-  async apply({ event, streamVersion, position }: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (event instanceof OrderPlaced) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(OrderDetails)
-        .values({
-          orderId: event.orderId,
-          cartId: event.cartId,
-          customerId: event.customerId,
-          status: 'placed',
-          lines: event.lines,
-          totalCents: event.totalCents,
-          version: streamVersion,
-          placedPosition: position,
-        })
-        .orIgnore()
-        .execute();
-      return;
-    }
-    const status = STATUS_AFTER.get(event.constructor);
-    if (status === undefined) return;
-    const { orderId } = event as OrderPaid | OrderShipped | OrderCancelled;
-    await manager
-      .createQueryBuilder()
-      .update(OrderDetails)
-      .set({ status, version: streamVersion })
-      .where('order_id = :orderId AND version < :version', { orderId, version: streamVersion })
-      .execute();
+export class OrderDetailsProjection extends RowProjection<OrderDetails> {
+  protected readonly entity = OrderDetails;
+  protected readonly key = 'orderId';
+
+  protected keyOf({ event }: RecordedEvent): string | undefined {
+    return event instanceof OrderPlaced || STATUS_AFTER.has(event.constructor)
+      ? (event as OrderEvent).orderId
+      : undefined;
   }
 
-  async clear(manager: EntityManager): Promise<void> {
-    await manager.clear(OrderDetails);
+  protected evolve(
+    order: OrderDetails | undefined,
+    { event, streamVersion, position }: RecordedEvent,
+  ): OrderDetails | undefined {
+    if (event instanceof OrderPlaced) {
+      if (order !== undefined) return undefined;
+      return Object.assign(new OrderDetails(), {
+        orderId: event.orderId,
+        cartId: event.cartId,
+        customerId: event.customerId,
+        status: 'placed',
+        lines: event.lines,
+        totalCents: event.totalCents,
+        version: streamVersion,
+        placedPosition: position,
+      });
+    }
+    const status = STATUS_AFTER.get(event.constructor);
+    if (order === undefined || status === undefined || order.version >= streamVersion) return undefined;
+    return Object.assign(new OrderDetails(), order, { status, version: streamVersion });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../../event-sourcing/event-store';
-import { Projection, ProjectionOf } from '../../../event-sourcing/subscriptions/projection';
+import { ProjectionOf } from '../../../event-sourcing/subscriptions/projection';
+import { RowProjection } from '../../../event-sourcing/subscriptions/row-projection';
 import { CartOpened } from '../../domain/shopping-cart.events';
 import { cartRowAfter, isCartChange } from '../cart-lines';
 import { CartDetails } from './cart-details.entity';
@@ -11,31 +11,27 @@ export const CART_DETAILS = 'cart-details';
 /** Keeps one `cart_details` row per cart, with its lines and total. */
 @Injectable()
 @ProjectionOf({ name: CART_DETAILS })
-export class CartDetailsProjection implements Projection {
-  async apply({ event, streamVersion }: RecordedEvent, manager: EntityManager): Promise<void> {
-    if (event instanceof CartOpened) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(CartDetails)
-        .values({
-          cartId: event.cartId,
-          customerId: event.customerId,
-          status: 'open',
-          items: [],
-          totalCents: 0,
-          version: streamVersion,
-        })
-        .orIgnore()
-        .execute();
-    } else if (isCartChange(event)) {
-      const cart = await manager.findOneBy(CartDetails, { cartId: event.cartId });
-      const next = cart && cartRowAfter(cart, event, streamVersion);
-      if (next) await manager.update(CartDetails, { cartId: event.cartId }, next);
-    }
+export class CartDetailsProjection extends RowProjection<CartDetails> {
+  protected readonly entity = CartDetails;
+  protected readonly key = 'cartId';
+
+  protected keyOf({ event }: RecordedEvent): string | undefined {
+    return event instanceof CartOpened || isCartChange(event) ? event.cartId : undefined;
   }
 
-  async clear(manager: EntityManager): Promise<void> {
-    await manager.clear(CartDetails);
+  protected evolve(cart: CartDetails | undefined, { event, streamVersion }: RecordedEvent): CartDetails | undefined {
+    if (event instanceof CartOpened) {
+      if (cart !== undefined) return undefined;
+      return Object.assign(new CartDetails(), {
+        cartId: event.cartId,
+        customerId: event.customerId,
+        status: 'open',
+        items: [],
+        totalCents: 0,
+        version: streamVersion,
+      });
+    }
+    const next = cart && isCartChange(event) ? cartRowAfter(cart, event, streamVersion) : undefined;
+    return next && Object.assign(new CartDetails(), cart, next);
   }
 }
