@@ -11,6 +11,7 @@ import { openDataSource } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
+import { IntegrityModule } from './integrity/integrity.module';
 import { OrdersModule } from './orders/orders.module';
 import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
@@ -47,6 +48,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     ShoppingCartsModule,
     OrdersModule,
     EventLogModule,
+    IntegrityModule,
   ],
 })
 export class AppModule {}

@@ -88,11 +88,18 @@ describe('the subscriptions admin', () => {
         'kind',
         'lag',
         'lastError',
+        'leader',
         'name',
         'parked',
         'paused',
       ]);
-      expect(entry).toMatchObject({ headPosition: last.position, paused: false, lastError: null, parked: [] });
+      expect(entry).toMatchObject({
+        headPosition: last.position,
+        paused: false,
+        leader: true,
+        lastError: null,
+        parked: [],
+      });
       expect(entry.checkpoint).toBeLessThanOrEqual(entry.headPosition);
       expect(entry.lag).toBe(entry.headPosition - entry.checkpoint);
     }
@@ -159,11 +166,11 @@ describe('a saga parking an event it cannot handle', () => {
     const cartId = randomUUID();
     const eventId = randomUUID();
     // SQLite placeholders; PostgreSQL (when the specs run there) numbers them.
-    const placeholders = Array.from({ length: 7 }, (_, i) =>
+    const placeholders = Array.from({ length: 8 }, (_, i) =>
       test.dataSource.options.type === 'postgres' ? `$${i + 1}` : '?',
     );
     const inserted = await test.dataSource.query<{ position: number | string }[]>(
-      `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, recorded_at)
+      `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, recorded_at, hash)
        VALUES (${placeholders.join(', ')}) RETURNING position`,
       [
         eventId,
@@ -173,6 +180,7 @@ describe('a saga parking an event it cannot handle', () => {
         JSON.stringify({ cartId, customerId: 'broken-customer', lines: [], totalCents: 0 }),
         JSON.stringify({ correlationId: eventId, causationId: eventId, commandId: eventId }),
         new Date().toISOString(),
+        'not chained',
       ],
     );
     const position = Number(inserted[0]?.position);

@@ -34,14 +34,15 @@ const MESSAGES = [
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Object && depth < 4; depth += 1) {
+  // Not `instanceof`: native driver errors may come from another realm (Jest's VM contexts, for one).
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
     const { code, message, driverError, cause } = current as {
       code?: unknown;
       message?: unknown;
       driverError?: unknown;
       cause?: unknown;
     };
-    if (typeof code === 'string' && CODES.has(code)) return true;
+    if (typeof code === 'string' && (CODES.has(code) || /^SQLITE_(BUSY|LOCKED)/.test(code))) return true;
     if (typeof message === 'string' && MESSAGES.some((pattern) => pattern.test(message))) return true;
     current = driverError ?? cause;
   }

@@ -106,3 +106,14 @@ export class UnstorableEvent extends Error {
     this.name = 'UnstorableEvent';
   }
 }
+
+/** A read asked to wait for a position no append has reached: no wait could ever satisfy it. */
+export class PositionNotWritten extends Error {
+  constructor(
+    readonly position: number,
+    readonly headPosition: number,
+  ) {
+    super(`Position ${position} has not been written; the newest event is at ${headPosition}`);
+    this.name = 'PositionNotWritten';
+  }
+}

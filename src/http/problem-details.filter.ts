@@ -9,6 +9,7 @@ import {
   AggregateNotFound,
   ConcurrencyConflict,
   IdempotencyKeyReused,
+  PositionNotWritten,
   PreconditionFailed,
   ReadModelBehind,
   VersionNotFound,
@@ -96,6 +97,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { body: problem(409, 'conflict', error.message) };
     }
     if (error instanceof IdempotencyKeyReused) return { body: problem(422, 'idempotency-key-reused', error.message) };
+    if (error instanceof PositionNotWritten) {
+      return {
+        body: problem(400, 'validation-failed', error.message, {
+          errors: [{ field: 'consistentWith', messages: [error.message] }],
+        }),
+      };
+    }
     if (error instanceof ReadModelBehind) {
       return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
     }

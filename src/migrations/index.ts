@@ -2,6 +2,7 @@ import { CreateEventStore1764150000000 } from './1764150000000-create-event-stor
 import { CreateShoppingCartReadModels1764150001000 } from './1764150001000-create-shopping-cart-read-models';
 import { CreateParkedEvents1764150002000 } from './1764150002000-create-parked-events';
 import { CreateOrderReadModels1764150003000 } from './1764150003000-create-order-read-models';
+import { AddEventHashes1764150004000 } from './1764150004000-add-event-hashes';
 import { CreateSnapshots1764150005000 } from './1764150005000-create-snapshots';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
@@ -10,5 +11,6 @@ export const migrations = [
   CreateShoppingCartReadModels1764150001000,
   CreateParkedEvents1764150002000,
   CreateOrderReadModels1764150003000,
+  AddEventHashes1764150004000,
   CreateSnapshots1764150005000,
 ];

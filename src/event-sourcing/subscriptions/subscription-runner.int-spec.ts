@@ -133,12 +133,25 @@ describe('SubscriptionRunner', () => {
     expect(await total()).toBe(16);
   });
 
-  it('answers a wait for a position nobody wrote with ReadModelBehind after the configured wait', async () => {
+  it('refuses at once to wait for a position nobody wrote', async () => {
     const { runner, increment } = await start();
     const position = await increment(1);
     await expect(runner.waitFor('increment-totals', position + 1000)).rejects.toMatchObject({
-      name: 'ReadModelBehind',
+      name: 'PositionNotWritten',
       position: position + 1000,
+      headPosition: position,
     });
+  });
+
+  it('answers ReadModelBehind when the subscription does not reach a written position in time', async () => {
+    const { runner, increment } = await start();
+    runner.pause('increment-totals');
+    const position = await increment(1);
+    await expect(runner.waitFor('increment-totals', position)).rejects.toMatchObject({
+      name: 'ReadModelBehind',
+      position,
+    });
+    runner.resume('increment-totals');
+    await runner.waitFor('increment-totals', position);
   });
 });

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { ReadModelBehind } from '../event-sourcing.errors';
+import { PositionNotWritten, ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
 import { EventStore, RecordedEvent } from '../event-store';
@@ -132,6 +132,9 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   async waitFor(name: string, position: number): Promise<void> {
     const subscription = this.get(name);
     if ((subscription.checkpoint ?? -1) >= position) return;
+    // A client can only hold positions of committed appends, so one past the head is a mistake, not a lag.
+    const head = await this.store.headPosition();
+    if (position > head) throw new PositionNotWritten(position, head);
     let waiter: Waiter | undefined;
     let timer: NodeJS.Timeout | undefined;
     // Another instance may be the one processing it: look at the stored checkpoint meanwhile.
@@ -244,7 +247,11 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         if (subscription.paused) break;
         const batch = await this.page(subscription.checkpoint);
         const last = batch.at(-1);
-        if (last === undefined) break;
+        if (last === undefined) {
+          // Caught up: a waiter that registered while the last batch was being stored is answered here.
+          this.resolveWaiters(subscription, subscription.checkpoint);
+          break;
+        }
         if (handler.kind === 'projection') {
           const from = subscription.checkpoint;
           const { projection } = handler;

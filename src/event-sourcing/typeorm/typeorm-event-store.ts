@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { GENESIS_HASH } from '../event-hash';
 import { WrongExpectedVersion } from '../event-sourcing.errors';
 import {
-  ANY_VERSION,
   AppendOptions,
   AppendResult,
   EventMetadata,
@@ -11,13 +10,14 @@ import {
   ExpectedVersion,
   IdempotencyKeyTaken,
   IdempotencyRecord,
-  NO_STREAM,
   ReadStreamOptions,
   RecordedEvent,
 } from '../event-store';
 import { EventData, EventTypeRegistry } from '../event-type-registry';
 import { fromDbTime, isUniqueViolation, parseJson, sql, toDbTime } from './sql';
 import { ClusterCoordinator } from './cluster-coordinator';
+import { checkExpectedVersion, newEventRows, StreamHead } from './event-rows';
+import { INSERT_EVENT_COLUMNS, REMEMBER_KEY_SQL, SqliteAppender, STREAM_HEAD_SQL } from './sqlite-appender';
 import { Transactions } from './transactions';
 
 interface EventRow {
@@ -41,12 +41,15 @@ const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, data
 export class TypeOrmEventStore extends EventStore {
   private readonly listeners = new Set<(result: AppendResult) => void>();
 
+  private readonly sqlite: SqliteAppender;
+
   constructor(
     private readonly transactions: Transactions,
     private readonly registry: EventTypeRegistry,
     private readonly coordinator: ClusterCoordinator,
   ) {
     super();
+    this.sqlite = new SqliteAppender(transactions);
   }
 
   private sql(text: string): string {
@@ -62,15 +65,19 @@ export class TypeOrmEventStore extends EventStore {
     const { rows, metadata } = this.registry.toStoredJson(streamId, events, options.metadata ?? {});
     let result: AppendResult;
     try {
-      result = await this.transactions.write(async (manager) => {
-        const actual = await this.currentVersion(manager, streamId);
-        if (!matches(expectedVersion, actual)) throw new WrongExpectedVersion(streamId, expectedVersion, actual);
-        if (this.transactions.engine === 'postgres' && rows.length > 0) await this.serialisePositions(manager);
-        const positions = rows.length === 0 ? [] : await this.insertEvents(manager, streamId, actual, rows, metadata);
-        const appended = { streamId, version: actual + rows.length, positions };
-        if (options.idempotency) await this.rememberIdempotencyKey(manager, options.idempotency, appended);
-        return appended;
-      });
+      result =
+        this.transactions.engine === 'sqlite'
+          ? await this.sqlite.append(streamId, expectedVersion, rows, metadata, options.idempotency)
+          : await this.transactions.write(async (manager) => {
+              const head = await this.streamHead(manager, streamId);
+              checkExpectedVersion(streamId, expectedVersion, head.version);
+              if (rows.length > 0) await this.serialisePositions(manager);
+              const positions =
+                rows.length === 0 ? [] : await this.insertEvents(manager, streamId, head, rows, metadata);
+              const appended = { streamId, version: head.version + rows.length, positions };
+              if (options.idempotency) await this.rememberIdempotencyKey(manager, options.idempotency, appended);
+              return appended;
+            });
     } catch (error) {
       // Another process appended between our version check and our insert: the UNIQUE index caught it.
       if (isUniqueViolation(error, STREAM_VERSION_UNIQUE)) {
@@ -100,38 +107,30 @@ export class TypeOrmEventStore extends EventStore {
     );
   }
 
-  private async currentVersion(manager: EntityManager, streamId: string): Promise<number> {
-    const [row] = await manager.query<{ version: number | string | null }[]>(
-      this.sql('SELECT MAX(stream_version) AS version FROM events WHERE stream_id = ?'),
+  /** The stream's version and the hash its next event chains from, in one indexed lookup. */
+  private async streamHead(manager: EntityManager, streamId: string): Promise<StreamHead> {
+    const [row] = await manager.query<{ stream_version: number | string; hash: string | null }[]>(
+      this.sql(STREAM_HEAD_SQL),
       [streamId],
     );
-    return Number(row?.version ?? 0);
+    // A head without a hash is already a break the verifier reports; chaining on from genesis adds none.
+    return { version: Number(row?.stream_version ?? 0), hash: row?.hash ?? GENESIS_HASH };
   }
 
   private async insertEvents(
     manager: EntityManager,
     streamId: string,
-    actualVersion: number,
+    head: StreamHead,
     rows: { type: string; data: string }[],
     metadata: string,
   ): Promise<number[]> {
-    const recordedAt = toDbTime(this.transactions.engine, new Date());
-    const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-    const parameters = rows.flatMap((row, index) => [
-      randomUUID(),
-      streamId,
-      actualVersion + index + 1,
-      row.type,
-      row.data,
-      metadata,
-      recordedAt,
-    ]);
+    const values = newEventRows(this.transactions.engine, streamId, head, rows, metadata);
     const inserted = await manager.query<{ position: number | string; stream_version: number | string }[]>(
       this.sql(
-        `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, recorded_at)
-         VALUES ${values} RETURNING position, stream_version`,
+        `INSERT INTO events ${INSERT_EVENT_COLUMNS}
+         VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING position, stream_version`,
       ),
-      parameters,
+      values.flat(),
     );
     return inserted
       .map((row) => ({ position: Number(row.position), version: Number(row.stream_version) }))
@@ -147,27 +146,16 @@ export class TypeOrmEventStore extends EventStore {
     const engine = this.transactions.engine;
     const now = new Date();
     // An expired key may be taken over; a live one makes this append fail as a whole.
-    const stored = await manager.query<unknown[]>(
-      this.sql(
-        `INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, position, recorded_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, stream_id = excluded.stream_id,
-           version = excluded.version, position = excluded.position, recorded_at = excluded.recorded_at,
-           expires_at = excluded.expires_at
-         WHERE idempotency_keys.expires_at <= ?
-         RETURNING key`,
-      ),
-      [
-        idempotency.key,
-        idempotency.fingerprint,
-        appended.streamId,
-        appended.version,
-        appended.positions.at(-1) ?? 0,
-        toDbTime(engine, now),
-        toDbTime(engine, idempotency.expiresAt),
-        toDbTime(engine, now),
-      ],
-    );
+    const stored = await manager.query<unknown[]>(this.sql(REMEMBER_KEY_SQL), [
+      idempotency.key,
+      idempotency.fingerprint,
+      appended.streamId,
+      appended.version,
+      appended.positions.at(-1) ?? 0,
+      toDbTime(engine, now),
+      toDbTime(engine, idempotency.expiresAt),
+      toDbTime(engine, now),
+    ]);
     if (stored.length === 0) throw new IdempotencyKeyTaken(idempotency.key);
   }
 
@@ -207,8 +195,8 @@ export class TypeOrmEventStore extends EventStore {
     return Number(row?.position ?? 0);
   }
 
-  streamVersion(streamId: string): Promise<number> {
-    return this.transactions.read((manager) => this.currentVersion(manager, streamId));
+  async streamVersion(streamId: string): Promise<number> {
+    return (await this.transactions.read((manager) => this.streamHead(manager, streamId))).version;
   }
 
   async findIdempotencyRecord(key: string, now: Date): Promise<IdempotencyRecord | undefined> {
@@ -249,10 +237,4 @@ export class TypeOrmEventStore extends EventStore {
       recordedAt: fromDbTime(row.recorded_at),
     };
   }
-}
-
-function matches(expected: ExpectedVersion, actual: number): boolean {
-  if (expected === ANY_VERSION) return true;
-  if (expected === NO_STREAM) return actual === 0;
-  return expected === actual;
 }
