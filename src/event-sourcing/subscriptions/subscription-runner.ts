@@ -61,6 +61,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private stopped = false;
   private wakePending = false;
   private readonly pages = new Map<number, RecordedEvent[]>();
+  private readonly reading = new Map<number, Promise<RecordedEvent[]>>();
   private poller: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
 
@@ -290,16 +291,24 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
    * checkpoint, or all woken by the same append), so the last few full pages are shared between them
    * instead of being read and decoded once per subscription.
    */
-  private async page(after: number): Promise<RecordedEvent[]> {
+  private page(after: number): Promise<RecordedEvent[]> {
     const cached = this.pages.get(after);
-    if (cached !== undefined) return cached;
-    const events = await this.store.readAll(after, this.options.batchSize);
-    // Only full pages are final: a short one will grow as events are appended.
-    if (events.length === this.options.batchSize) {
-      this.pages.set(after, events);
-      if (this.pages.size > SHARED_PAGES) this.pages.delete(this.pages.keys().next().value!);
-    }
-    return events;
+    if (cached !== undefined) return Promise.resolve(cached);
+    // Subscriptions woken by the same append ask for the same page at once: one read serves them all.
+    const pending = this.reading.get(after);
+    if (pending !== undefined) return pending;
+    const read = this.store.readAll(after, this.options.batchSize).then((events) => {
+      // Only full pages are final: a short one will grow as events are appended.
+      if (events.length === this.options.batchSize) {
+        this.pages.set(after, events);
+        if (this.pages.size > SHARED_PAGES) this.pages.delete(this.pages.keys().next().value!);
+      }
+      return events;
+    });
+    this.reading.set(after, read);
+    const forget = () => this.reading.delete(after);
+    read.then(forget, forget);
+    return read;
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { MAX_STREAM_VERSION, QueryInteger } from '../../http/query-integer';
+import { ConsistentReadQuery } from '../../http/read-queries';
 
 export class PayOrderRequest {
   @ApiProperty({ minimum: 0, example: 10748, description: 'Must equal the order total (minor units)' })
@@ -17,24 +17,7 @@ export class CancelOrderRequest {
   reason!: string;
 }
 
-export class OrderReadQuery {
-  @ApiPropertyOptional({ minimum: 0, description: 'Answer only once the read model has applied this position' })
-  @IsOptional()
-  @QueryInteger()
-  @IsInt()
-  @Min(0)
-  consistentWith?: number;
-
-  @ApiPropertyOptional({ minimum: 1, description: 'Time travel: the order at this stream version, from its events' })
-  @IsOptional()
-  @QueryInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_STREAM_VERSION)
-  atVersion?: number;
-}
-
-export class ListOrdersQuery {
+export class ListOrdersQuery extends ConsistentReadQuery {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'customer-42' })
   @IsOptional()
   @IsString()
@@ -46,11 +29,4 @@ export class ListOrdersQuery {
   @IsString()
   @Length(1, 100)
   cartId?: string;
-
-  @ApiPropertyOptional({ minimum: 0, description: 'Answer only once the read model has applied this position' })
-  @IsOptional()
-  @QueryInteger()
-  @IsInt()
-  @Min(0)
-  consistentWith?: number;
 }

@@ -9,6 +9,7 @@ import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
 import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { EventResponse } from '../../http/event-response';
+import { AggregateReadQuery } from '../../http/read-queries';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
 import { CancelOrder } from '../commands/cancel-order.command';
@@ -18,7 +19,7 @@ import { Order } from '../domain/order.aggregate';
 import { GetOrder } from '../read-models/order-details/get-order.query';
 import { ListOrders } from '../read-models/order-details/list-orders.query';
 import { GetOrderAtVersion } from '../read-models/order-history/get-order-at-version.query';
-import { CancelOrderRequest, ListOrdersQuery, OrderReadQuery, PayOrderRequest } from './order-requests';
+import { CancelOrderRequest, ListOrdersQuery, PayOrderRequest } from './order-requests';
 import { OrderCommandResponse, OrderResponse } from './order-responses';
 
 const toResponse = ({ aggregateId, version, position }: CommandResult): OrderCommandResponse => ({
@@ -106,7 +107,7 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: OrderResponse, description: 'The order; ETag is its version' })
   @ApiProblemResponses(400, 404, 503)
-  get(@Param('orderId', AggregateIdPipe) orderId: string, @Query() query: OrderReadQuery): Promise<OrderResponse> {
+  get(@Param('orderId', AggregateIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));
   }

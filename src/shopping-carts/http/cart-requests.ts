@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
-import { MAX_STREAM_VERSION, QueryInteger } from '../../http/query-integer';
+import { QueryInteger } from '../../http/query-integer';
+import { ConsistentReadQuery } from '../../http/read-queries';
 import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS } from '../domain/shopping-cart.errors';
 
 export class OpenCartRequest {
@@ -50,36 +51,6 @@ export class RemoveItemQuery {
   @Min(1)
   @Max(MAX_QUANTITY)
   quantity?: number;
-}
-
-export class ConsistentReadQuery {
-  @ApiPropertyOptional({
-    minimum: 0,
-    example: 42,
-    description:
-      'A `position` from a command response: answer only once the read model has applied it (waits at most ' +
-      '5 s, then 503).',
-  })
-  @IsOptional()
-  @QueryInteger()
-  @IsInt()
-  @Min(0)
-  consistentWith?: number;
-}
-
-export class CartReadQuery extends ConsistentReadQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    example: 2,
-    description:
-      'Time travel: the cart as it was at this stream version, rebuilt from its events (404 beyond the current version)',
-  })
-  @IsOptional()
-  @QueryInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_STREAM_VERSION)
-  atVersion?: number;
 }
 
 export class CustomerCartsQuery extends ConsistentReadQuery {

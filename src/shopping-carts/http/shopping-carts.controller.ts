@@ -9,6 +9,7 @@ import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
 import { EventResponse } from '../../http/event-response';
 import { BoundedStringPipe } from '../../http/bounded-string.pipe';
 import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import { AggregateReadQuery } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
 import { RequireRole, Role } from '../../auth/roles';
@@ -21,7 +22,7 @@ import { RemoveItemFromCart } from '../commands/remove-item-from-cart.command';
 import { GetCartAtVersion } from '../read-models/cart-history/get-cart-at-version.query';
 import { GetCart } from '../read-models/cart-details/get-cart.query';
 import { ListCustomerCarts } from '../read-models/customer-carts/list-customer-carts.query';
-import { AddItemRequest, CartReadQuery, CustomerCartsQuery, OpenCartRequest, RemoveItemQuery } from './cart-requests';
+import { AddItemRequest, CustomerCartsQuery, OpenCartRequest, RemoveItemQuery } from './cart-requests';
 import { CartCommandResponse, CartResponse, CustomerCartResponse } from './cart-responses';
 
 const toResponse = ({ aggregateId, version, position }: CommandResult): CartCommandResponse => ({
@@ -124,7 +125,7 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: CartResponse, description: 'The cart; ETag is its version' })
   @ApiProblemResponses(400, 404, 503)
-  get(@Param('cartId', AggregateIdPipe) cartId: string, @Query() query: CartReadQuery): Promise<CartResponse> {
+  get(@Param('cartId', AggregateIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }
