@@ -9,44 +9,12 @@ import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
 import { Saga, SagaOf } from './saga';
+import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
+import { SharedPages } from './shared-pages';
 import { SagaReactor } from './saga-reactor';
 import { SubscriptionNotFound, SubscriptionNotRebuildable } from './subscription.errors';
 
 const FOLLOWER_POLL_MS = 50;
-const SHARED_PAGES = 8;
-
-interface Waiter {
-  position: number;
-  resolve: () => void;
-}
-
-type Handler = { kind: 'projection'; projection: Projection } | { kind: 'saga'; saga: Saga };
-
-interface Subscription {
-  name: string;
-  handler: Handler;
-  /** Last position handled and stored; undefined until read from the database. */
-  checkpoint: number | undefined;
-  running: Promise<void> | undefined;
-  /** A wake-up arrived while a pass was running: run another pass after it. */
-  again: boolean;
-  paused: boolean;
-  waiters: Set<Waiter>;
-  failures: number;
-  lastError: string | undefined;
-  rebuilds: (() => void)[];
-}
-
-export interface SubscriptionStatus {
-  name: string;
-  kind: 'projection' | 'saga';
-  checkpoint: number;
-  paused: boolean;
-  /** Whether this instance is the one processing it (always, on SQLite). */
-  leader: boolean;
-  /** Why the last pass failed, while it is being retried (projections only; sagas park instead). */
-  lastError: string | null;
-}
 
 /**
  * Moves events from the log into projections and sagas, in global position order, with durable
@@ -60,8 +28,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private readonly subscriptions = new Map<string, Subscription>();
   private stopped = false;
   private wakePending = false;
-  private readonly pages = new Map<number, RecordedEvent[]>();
-  private readonly reading = new Map<number, Promise<RecordedEvent[]>>();
+  private readonly pages: SharedPages;
   private poller: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
 
@@ -73,7 +40,9 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     private readonly reactor: SagaReactor,
     private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
-  ) {}
+  ) {
+    this.pages = new SharedPages(store, options.batchSize);
+  }
 
   onApplicationBootstrap(): void {
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
@@ -246,7 +215,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
           await this.reset(subscription, handler.projection);
         }
         if (subscription.paused) break;
-        const batch = await this.page(subscription.checkpoint);
+        const batch = await this.pages.after(subscription.checkpoint);
         const last = batch.at(-1);
         if (last === undefined) {
           // Caught up: a waiter that registered while the last batch was being stored is answered here.
@@ -284,31 +253,6 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       );
       setTimeout(() => this.wake(subscription), delay).unref();
     }
-  }
-
-  /**
-   * The events after a position. Subscriptions usually move in step (all catching up from the same
-   * checkpoint, or all woken by the same append), so the last few full pages are shared between them
-   * instead of being read and decoded once per subscription.
-   */
-  private page(after: number): Promise<RecordedEvent[]> {
-    const cached = this.pages.get(after);
-    if (cached !== undefined) return Promise.resolve(cached);
-    // Subscriptions woken by the same append ask for the same page at once: one read serves them all.
-    const pending = this.reading.get(after);
-    if (pending !== undefined) return pending;
-    const read = this.store.readAll(after, this.options.batchSize).then((events) => {
-      // Only full pages are final: a short one will grow as events are appended.
-      if (events.length === this.options.batchSize) {
-        this.pages.set(after, events);
-        if (this.pages.size > SHARED_PAGES) this.pages.delete(this.pages.keys().next().value!);
-      }
-      return events;
-    });
-    this.reading.set(after, read);
-    const forget = () => this.reading.delete(after);
-    read.then(forget, forget);
-    return read;
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {

@@ -1,0 +1,39 @@
+import type { EventStore, RecordedEvent } from '../event-store';
+
+/** How many recent full pages stay shared. */
+const SHARED_PAGES = 8;
+
+/**
+ * Reads of the log for subscriptions, shared between them. Subscriptions usually move in step (all
+ * catching up from the same checkpoint, or all woken by the same append), so the last few full pages, and
+ * any read still in flight, serve every subscription instead of being read and decoded once each.
+ */
+export class SharedPages {
+  private readonly full = new Map<number, RecordedEvent[]>();
+  private readonly reading = new Map<number, Promise<RecordedEvent[]>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly size: number,
+  ) {}
+
+  /** Up to `size` events after `after`. Callers must not modify what they get. */
+  after(after: number): Promise<RecordedEvent[]> {
+    const cached = this.full.get(after);
+    if (cached !== undefined) return Promise.resolve(cached);
+    const pending = this.reading.get(after);
+    if (pending !== undefined) return pending;
+    const read = this.store.readAll(after, this.size).then((events) => {
+      // Only full pages are final: a short one will grow as events are appended.
+      if (events.length === this.size) {
+        this.full.set(after, events);
+        if (this.full.size > SHARED_PAGES) this.full.delete(this.full.keys().next().value!);
+      }
+      return events;
+    });
+    this.reading.set(after, read);
+    const forget = () => this.reading.delete(after);
+    read.then(forget, forget);
+    return read;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Projection } from './projection';
+import type { Saga } from './saga';
+
+/** A read waiting for a position (consistentWith). */
+export interface Waiter {
+  position: number;
+  resolve: () => void;
+}
+
+export type Handler = { kind: 'projection'; projection: Projection } | { kind: 'saga'; saga: Saga };
+
+/** The runner's bookkeeping for one projection or saga. */
+export interface Subscription {
+  name: string;
+  handler: Handler;
+  /** Last position handled and stored; undefined until read from the database. */
+  checkpoint: number | undefined;
+  running: Promise<void> | undefined;
+  /** A wake-up arrived while a pass was running: run another pass after it. */
+  again: boolean;
+  paused: boolean;
+  waiters: Set<Waiter>;
+  failures: number;
+  lastError: string | undefined;
+  rebuilds: (() => void)[];
+}
+
+export interface SubscriptionStatus {
+  name: string;
+  kind: 'projection' | 'saga';
+  checkpoint: number;
+  paused: boolean;
+  /** Whether this instance is the one processing it (always, on SQLite). */
+  leader: boolean;
+  /** Why the last pass failed, while it is being retried (projections only; sagas park instead). */
+  lastError: string | null;
+}
