@@ -18,9 +18,4 @@ export class KeyedLock {
     });
     return result;
   }
-
-  /** Keys with queued or running work; an idle lock holds nothing. */
-  get size(): number {
-    return this.tails.size;
-  }
 }

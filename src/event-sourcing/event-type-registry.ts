@@ -24,10 +24,6 @@ export class EventTypeRegistry {
     this.upcasters.set(fromType, upcaster);
   }
 
-  typeOf(event: object): string {
-    return eventTypeOf(event);
-  }
-
   /**
    * The stored form of a batch of events and their metadata, as JSON text. Refuses U+0000, which
    * PostgreSQL's jsonb cannot hold, on every engine alike.

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, problem } from './problem-details';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -20,16 +20,14 @@ export function jsonOnly(request: Request, response: Response, next: NextFunctio
     next();
     return;
   }
-  response
-    .status(415)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(
-      JSON.stringify({
-        type: problemType('unsupported-media-type'),
-        title: 'Unsupported Media Type',
-        status: 415,
-        detail: `Send the body as application/json, not ${contentType ?? 'an untyped body'}`,
-        instance: request.originalUrl,
-      }),
-    );
+  // Sent here rather than thrown: Express middleware errors never reach Nest's exception filters.
+  const body = problem(
+    415,
+    'unsupported-media-type',
+    `Send the body as application/json, not ${contentType ?? 'an untyped body'}`,
+    {
+      instance: request.originalUrl,
+    },
+  );
+  response.status(415).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

@@ -1,6 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { STATUS_CODES } from 'node:http';
 import { AuthenticationRequired, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
@@ -20,22 +19,12 @@ import {
   SubscriptionNotFound,
   SubscriptionNotRebuildable,
 } from '../event-sourcing/subscriptions/subscription.errors';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, problem, ProblemDetails } from './problem-details';
 import { RequestValidationFailed } from './request-validation';
 
 interface Problem {
   body: ProblemDetails;
   headers?: Record<string, string>;
-}
-
-function problem(status: number, slug: string, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
-  return {
-    type: slug === 'about:blank' ? slug : problemType(slug),
-    title: STATUS_CODES[status] ?? 'Error',
-    status,
-    detail,
-    ...extra,
-  };
 }
 
 /** Maps every error to RFC 9457 problem+json. Anything unexpected is a 500 and is logged. */
@@ -122,7 +111,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // body-parser's errors arrive wrapped by Nest; name the cause a client can fix.
     const cause = error.cause as { type?: string } | undefined;
     if (status === 429) return problem(429, 'rate-limited', error.message);
-    if (status === 415) return problem(415, 'unsupported-media-type', String(error.message));
     if (status === 413 || cause?.type === 'entity.too.large') {
       return problem(413, 'payload-too-large', 'The request body is larger than the service accepts');
     }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
 
 /** One field that failed validation. */
 export class FieldError {
@@ -34,4 +35,20 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problemType(slug: string): string {
   return `urn:ledgerline:problem:${slug}`;
+}
+
+/** A problem of this API; `about:blank` for plain HTTP statuses, else `urn:ledgerline:problem:<slug>`. */
+export function problem(
+  status: number,
+  slug: string,
+  detail: string,
+  extra: Partial<ProblemDetails> = {},
+): ProblemDetails {
+  return {
+    type: slug === 'about:blank' ? slug : problemType(slug),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...extra,
+  };
 }

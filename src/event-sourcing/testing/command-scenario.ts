@@ -6,7 +6,8 @@ import { AggregateRepository } from '../aggregate-repository';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import { ANY_VERSION, EventStore } from '../event-store';
 import { InMemoryEventStore } from './in-memory-event-store';
-import { InMemorySnapshotStore, SnapshotStore } from '../snapshots/snapshot-store';
+import { SnapshotStore } from '../snapshots/snapshot-store';
+import { InMemorySnapshotStore } from './in-memory-snapshot-store';
 import { TEST_EVENT_SOURCING_OPTIONS } from './event-sourcing-test-module';
 
 type ErrorClass = abstract new (...args: never[]) => Error;

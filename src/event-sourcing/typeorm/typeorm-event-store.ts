@@ -18,18 +18,10 @@ import { fromDbTime, isUniqueViolation, parseJson, sql, toDbTime } from './sql';
 import { ClusterCoordinator } from './cluster-coordinator';
 import { checkExpectedVersion, newEventRows, StreamHead } from './event-rows';
 import { INSERT_EVENT_COLUMNS, REMEMBER_KEY_SQL, SqliteAppender, STREAM_HEAD_SQL } from './sqlite-appender';
+import type { StoredEventRow } from './stored-event-hash';
 import { Transactions } from './transactions';
 
-interface EventRow {
-  position: number | string;
-  event_id: string;
-  stream_id: string;
-  stream_version: number | string;
-  type: string;
-  data: unknown;
-  metadata: unknown;
-  recorded_at: unknown;
-}
+type EventRow = StoredEventRow & { position: number | string; event_id: string };
 
 const STREAM_VERSION_UNIQUE = { name: 'uq_events_stream_version', columns: 'events.stream_id, events.stream_version' };
 const IDEMPOTENCY_KEY_UNIQUE = { name: 'idempotency_keys_pkey', columns: 'idempotency_keys.key' };
