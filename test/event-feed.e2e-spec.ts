@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
 const PROBLEM = /^application\/problem\+json/;
 const VALIDATION = 'urn:ledgerline:problem:validation-failed';
@@ -17,12 +18,6 @@ type EventBody = {
   recordedAt: string;
 };
 type LiveEvent = { id: string; data: EventBody };
-
-function expectProblem(response: request.Response, status: number, type?: string): void {
-  expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status });
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  if (type !== undefined) expect((response.body as { type: string }).type).toBe(type);
-}
 
 /** A client of GET /events/live over fetch, reading `id:` and `data:` lines off the text/event-stream body. */
 class LiveClient {

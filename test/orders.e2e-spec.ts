@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const PROBLEM = /^application\/problem\+json/;
 const problem = (slug: string) => `urn:ledgerline:problem:${slug}`;
 
 type CartCommand = { cartId: string; version: number; position: number };
@@ -31,16 +31,6 @@ type EventBody = {
 
 let customerCounter = 0;
 const newCustomer = () => `order-customer-${process.pid}-${++customerCounter}`;
-
-function expectProblem(response: request.Response, status: number, type?: string): void {
-  expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status });
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  expect((response.body as { instance: unknown }).instance).toBe(
-    (response as unknown as { req: { path: string } }).req.path,
-  );
-  if (type !== undefined) expect((response.body as { type: string }).type).toBe(type);
-}
 
 function expectOrderCommand(response: request.Response, version: number): OrderCommand {
   expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status: 200 });

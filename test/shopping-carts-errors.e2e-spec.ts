@@ -2,25 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
-const PROBLEM = /^application\/problem\+json/;
 const VALIDATION = 'urn:ledgerline:problem:validation-failed';
 
 type CommandBody = { cartId: string; version: number; position: number };
-
-function expectProblem(response: request.Response, statuses: number | number[], type?: string): void {
-  const allowed = [statuses].flat();
-  expect(allowed.includes(response.status) ? allowed : response.status).toEqual(allowed);
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  expect(response.body).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status: response.status,
-    detail: expect.any(String),
-    instance: expect.any(String),
-  });
-  if (type !== undefined) expect((response.body as { type: string }).type).toBe(type);
-}
 
 describe('shopping carts: refusals, preconditions, idempotency and concurrency', () => {
   let test: TestApp;

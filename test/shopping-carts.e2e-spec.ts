@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const PROBLEM = /^application\/problem\+json/;
 
 type CommandBody = { cartId: string; version: number; position: number };
 type Line = { productId: string; quantity: number; unitPriceCents: number; lineTotalCents: number };
@@ -37,17 +37,6 @@ function expectCommand(response: request.Response, status: number, version: numb
   expect(Number.isInteger(body.position) && body.position > 0).toBe(true);
   expect(response.headers.etag).toBe(`"${version}"`);
   return body;
-}
-
-function expectProblem(response: request.Response, status: number, type?: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  expect(typeof (response.body as { type: unknown }).type).toBe('string');
-  expect((response.body as { instance: unknown }).instance).toBe(
-    (response as unknown as { req: { path: string } }).req.path,
-  );
-  if (type !== undefined) expect((response.body as { type: string }).type).toBe(type);
 }
 
 describe('shopping carts over HTTP', () => {
@@ -282,40 +271,6 @@ describe('shopping carts over HTTP', () => {
           content: ['application/problem+json'],
         });
       }
-    }
-  });
-});
-
-describe('consistent reads when the read model cannot catch up', () => {
-  let test: TestApp;
-
-  beforeAll(async () => {
-    // Both cart read models held by the operator switch: they stay behind whatever is written.
-    test = await startTestApp({ CONSISTENCY_WAIT_MS: '300', PAUSED_SUBSCRIPTIONS: 'cart-details,customer-carts' });
-  });
-  afterAll(() => test.close());
-
-  it('answers a position the read model has not reached with 503 and Retry-After', async () => {
-    const customerId = newCustomer();
-    const opened = (await request(test.url).post('/carts').send({ customerId }).expect(201)).body as CommandBody;
-    for (const response of [
-      await request(test.url).get(`/carts/${opened.cartId}`).query({ consistentWith: opened.position }),
-      await request(test.url).get('/carts').query({ customerId, consistentWith: opened.position }),
-    ]) {
-      expectProblem(response, 503);
-      expect(response.headers['retry-after']).toMatch(/^\d+$/);
-    }
-  });
-
-  it('answers a position nothing has been written at with 400, at once', async () => {
-    const customerId = newCustomer();
-    const opened = (await request(test.url).post('/carts').send({ customerId }).expect(201)).body as CommandBody;
-    const farFuture = opened.position + 1_000_000_000;
-    for (const response of [
-      await request(test.url).get(`/carts/${opened.cartId}`).query({ consistentWith: farFuture }),
-      await request(test.url).get('/carts').query({ customerId, consistentWith: farFuture }),
-    ]) {
-      expectProblem(response, 400);
     }
   });
 });

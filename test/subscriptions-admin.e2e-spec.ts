@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
+import { expectProblem } from './support/problem';
 
-const PROBLEM = /^application\/problem\+json/;
 const problem = (slug: string) => `urn:ledgerline:problem:${slug}`;
 
 type Acknowledged = { cartId: string; version: number; position: number };
@@ -18,13 +18,6 @@ type Subscription = {
   lastError: string | null;
   parked: Parked[];
 };
-
-function expectProblem(response: request.Response, status: number, type?: string): void {
-  expect({ status: response.status, body: response.body as unknown }).toMatchObject({ status });
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  expect(response.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
-  if (type !== undefined) expect((response.body as { type: string }).type).toBe(type);
-}
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string, withinMs = 5000): Promise<T> {
   const deadline = Date.now() + withinMs;
