@@ -100,6 +100,18 @@ describe('AggregateRepository', () => {
     expect(await repository.load(Counter, id)).toMatchObject({ value: 10, version: 4 });
   });
 
+  it('forgets an aggregate whose decision failed half-way, so the next command sees only stored events', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 10), newCommandContext());
+    const halfWay = repository.update(Counter, id, newCommandContext(), (counter) => {
+      counter.increment(3);
+      throw new Error('refused after applying');
+    });
+    await expect(halfWay).rejects.toThrow('refused after applying');
+    await repository.update(Counter, id, newCommandContext(), (counter) => counter.increment(1));
+    expect(await repository.load(Counter, id)).toMatchObject({ value: 1, version: 2, increments: [1] });
+  });
+
   it('fails an If-Match update on a moved aggregate without retrying', async () => {
     const id = randomUUID();
     await repository.save(Counter.start(id, 10), newCommandContext());
