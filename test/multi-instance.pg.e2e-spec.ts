@@ -71,6 +71,28 @@ describe('several instances on one PostgreSQL database', () => {
     for (const created of databases) await created.drop();
   });
 
+  it('decide every command on the state the other instance wrote, never on a remembered copy', async () => {
+    const [a, b] = await (async (env) => Promise.all([start(env), start(env)]))(database());
+    for (let round = 0; round < 3; round += 1) {
+      const opened = (await call(a.url, 'POST', '/carts', { customerId: `alternating-${round}` })).json as Ack;
+      const cart = `/carts/${opened.cartId}`;
+      // Each step is only valid because of the other instance's write just before it.
+      expect(
+        (await call(b.url, 'POST', `${cart}/items`, { productId: 'socks', quantity: 3, unitPriceCents: 250 })).status,
+      ).toBe(200);
+      expect((await call(a.url, 'DELETE', `${cart}/items/socks?quantity=1`)).status).toBe(200);
+      expect((await call(b.url, 'DELETE', `${cart}/items/socks?quantity=2`)).status).toBe(200);
+      expect(
+        (await call(a.url, 'POST', `${cart}/items`, { productId: 'shoes', quantity: 1, unitPriceCents: 4999 })).status,
+      ).toBe(200);
+      const checkedOut = await call(b.url, 'POST', `${cart}/checkout`);
+      expect(checkedOut.status).toBe(200);
+      // And a refusal that is true of the stored state still reaches the client from the stale instance.
+      const late = await call(a.url, 'POST', `${cart}/items`, { productId: 'hat', quantity: 1, unitPriceCents: 100 });
+      expect(late).toMatchObject({ status: 422, json: { type: 'urn:ledgerline:problem:cart-already-checked-out' } });
+    }
+  });
+
   it('race safely on the same carts, place each order once, and agree with a replay', async () => {
     const env = database();
     // Started together on an empty schema: only one may run the migrations.

@@ -5,7 +5,13 @@ import { AggregateRepository } from './aggregate-repository';
 import { newCommandContext } from './command-context';
 import { AggregateNotFound, PreconditionFailed, VersionNotFound, WrongExpectedVersion } from './event-sourcing.errors';
 import { EventStore } from './event-store';
-import { Counter, CounterIncremented, CounterLimitReached, CounterStarted } from './testing/counter.fixture';
+import {
+  Counter,
+  CounterBelowZero,
+  CounterIncremented,
+  CounterLimitReached,
+  CounterStarted,
+} from './testing/counter.fixture';
 import { createEventSourcingTestModule } from './testing/event-sourcing-test-module';
 
 describe('AggregateRepository', () => {
@@ -98,6 +104,22 @@ describe('AggregateRepository', () => {
       repository.update(Counter, id, newCommandContext({ expectedVersion: 3 }), (c) => c.increment(4)),
     ).resolves.toMatchObject({ version: 4 });
     expect(await repository.load(Counter, id)).toMatchObject({ value: 10, version: 4 });
+  });
+
+  it('re-decides on the stored state when a remembered aggregate refuses a command another process made valid', async () => {
+    const id = randomUUID();
+    await repository.save(Counter.start(id, 10), newCommandContext());
+    await repository.update(Counter, id, newCommandContext(), (c) => c.increment(1));
+    // Another instance moves the stream on: value 6 in storage, 1 in this process's memory.
+    await store.append(`counter-${id}`, 2, [new CounterIncremented(5)]);
+    await expect(repository.update(Counter, id, newCommandContext(), (c) => c.decrement(4))).resolves.toMatchObject({
+      version: 4,
+    });
+    expect(await repository.load(Counter, id)).toMatchObject({ value: 2, version: 4 });
+    // A refusal that holds on the stored state still reaches the caller.
+    await expect(repository.update(Counter, id, newCommandContext(), (c) => c.decrement(3))).rejects.toBeInstanceOf(
+      CounterBelowZero,
+    );
   });
 
   it('forgets an aggregate whose decision failed half-way, so the next command sees only stored events', async () => {

@@ -206,17 +206,27 @@ export class AggregateRepository {
     decide: (aggregate: A) => void,
   ): Promise<AppendResult> {
     const streamId = this.streamId(type, id);
+    const ifMatch = context.expectedVersion;
+    let remembered = true;
     for (let attempt = 1; ; attempt += 1) {
-      const ifMatch = context.expectedVersion;
-      let aggregate = this.recent.take(streamId) as A | undefined;
+      let aggregate = remembered ? (this.recent.take(streamId) as A | undefined) : undefined;
       // A remembered aggregate may be behind another process's writes: never refuse If-Match on its word.
       if (aggregate === undefined || (ifMatch !== undefined && aggregate.version !== ifMatch)) {
         aggregate = await this.load(type, id);
+        remembered = false;
       }
       if (ifMatch !== undefined && aggregate.version !== ifMatch) {
         throw new PreconditionFailed(streamId, ifMatch, aggregate.version);
       }
-      decide(aggregate);
+      try {
+        decide(aggregate);
+      } catch (error) {
+        // A refusal is only true of the current state. A success decided on a stale copy is caught by the
+        // expected version on append; a refusal is not, so check the stream before answering it.
+        if (!remembered || (await this.store.streamVersion(streamId)) === aggregate.persistedVersion) throw error;
+        remembered = false;
+        continue;
+      }
       try {
         const result = await this.save(aggregate, context);
         this.recent.keep(streamId, aggregate);

@@ -13,8 +13,17 @@ export class CounterIncremented {
   constructor(readonly by: number) {}
 }
 
+@EventType('counter-test.decremented.v1')
+export class CounterDecremented {
+  constructor(readonly by: number) {}
+}
+
 export class CounterLimitReached extends DomainRuleViolation {
   readonly code = 'counter-limit-reached';
+}
+
+export class CounterBelowZero extends DomainRuleViolation {
+  readonly code = 'counter-below-zero';
 }
 
 export class Counter extends EventSourcedAggregate {
@@ -34,6 +43,11 @@ export class Counter extends EventSourcedAggregate {
     this.apply(new CounterIncremented(by));
   }
 
+  decrement(by: number): void {
+    if (this.value - by < 0) throw new CounterBelowZero(`${this.value} - ${by} is below zero`);
+    this.apply(new CounterDecremented(by));
+  }
+
   @On(CounterStarted)
   protected started(event: CounterStarted): void {
     this.limit = event.limit;
@@ -43,5 +57,10 @@ export class Counter extends EventSourcedAggregate {
   protected incremented(event: CounterIncremented): void {
     this.value += event.by;
     this.increments.push(event.by);
+  }
+
+  @On(CounterDecremented)
+  protected decremented(event: CounterDecremented): void {
+    this.value -= event.by;
   }
 }
