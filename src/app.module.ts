@@ -7,7 +7,7 @@ import { AppConfig, appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { databaseConfig } from './config/database.config';
 import { dataSourceOptions } from './database/data-source-options';
-import { openDataSource } from './database/prepare-database';
+import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
@@ -24,6 +24,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
       useFactory: (database: ConfigType<typeof databaseConfig>) => ({
         ...dataSourceOptions(database),
         autoLoadEntities: true,
+        toRetry: worthRetrying,
       }),
       // Nest always passes the options built above.
       dataSourceFactory: (options) => openDataSource(options!),
