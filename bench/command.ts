@@ -4,7 +4,8 @@
  *
  * `--mode=seed` opens the carts and adds 9 items to each through the CommandBus, once, into the
  * DATABASE_PATH the parent gives, and waits for every subscription to catch up; `--mode=measure`
- * runs on a fresh copy of that file and sends one add-item command to each cart.
+ * runs on a fresh copy of that file and sends one add-item command to each cart, then one refused
+ * remove-item command to each (a rule violation is answered only after checking the stream's version).
  */
 import 'reflect-metadata';
 import { CommandBus } from '@nestjs/cqrs';
@@ -13,6 +14,8 @@ import { EventStore } from '../src/event-sourcing/event-store';
 import { SubscriptionRunner } from '../src/event-sourcing/subscriptions/subscription-runner';
 import { AddItemToCart } from '../src/shopping-carts/commands/add-item-to-cart.command';
 import { OpenCart } from '../src/shopping-carts/commands/open-cart.command';
+import { RemoveItemFromCart } from '../src/shopping-carts/commands/remove-item-from-cart.command';
+import { ProductNotInCart } from '../src/shopping-carts/domain/shopping-cart.errors';
 import { startAppContext, waitForSubscriptions } from './lib/app';
 import { arg, childMain, inParallel, intEnv, Metrics, progress } from './lib/child';
 import { since } from './lib/stats';
@@ -64,10 +67,24 @@ async function measure(): Promise<Metrics> {
   // Projections run in the same process and compete for the same queue: report when they caught up too.
   await waitForSubscriptions(runner, await app.get(EventStore).headPosition());
   const withReadModelsMs = since(start);
+  // A refusal on a remembered aggregate is checked against the stored stream version before it is answered.
+  const refuse = async (i: number) => {
+    try {
+      await commands.execute(new RemoveItemFromCart(cartIds[WARM_UP_CARTS + i] ?? '', 'sku-missing', 1));
+    } catch (error) {
+      if (error instanceof ProductNotInCart) return;
+      throw error;
+    }
+    throw new Error('a removal of a missing product was accepted');
+  };
+  const refusalsStart = performance.now();
+  await inParallel(measured, CONCURRENCY, refuse);
+  const refusalsMs = since(refusalsStart);
   await app.close();
   return {
     commandsPerSecond: measured / (commandsMs / 1000),
     withReadModelsPerSecond: measured / (withReadModelsMs / 1000),
+    refusalsPerSecond: measured / (refusalsMs / 1000),
   };
 }
 

@@ -62,6 +62,11 @@ export async function command(shared: Shared): Promise<Figure[]> {
         values: pick(runs, 'withReadModelsPerSecond'),
         ceiling,
       },
+      {
+        name: 'command: refused remove-item (rule violation)',
+        unit: 'cmd/s',
+        values: pick(runs, 'refusalsPerSecond'),
+      },
     ];
   } finally {
     removeFolder(seedFolder);
