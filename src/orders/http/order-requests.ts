@@ -18,7 +18,7 @@ export class CancelOrderRequest {
 }
 
 export class ListOrdersQuery extends ConsistentReadQuery {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'customer-42' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: "The customer's orders, e.g. customer-42" })
   @IsOptional()
   @IsString()
   @Length(1, 100)
