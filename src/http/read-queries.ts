@@ -8,6 +8,7 @@ import { MAX_STREAM_VERSION, QueryInteger } from './query-integer';
  */
 export class ConsistentReadQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     description:
       'A `position` from a command response: answer only once the read model has applied it (waits at most ' +
@@ -23,6 +24,7 @@ export class ConsistentReadQuery {
 /** The query of one aggregate's read: consistentWith, or time travel with atVersion. */
 export class AggregateReadQuery extends ConsistentReadQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_STREAM_VERSION,
     description:

@@ -1,5 +1,12 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireRole, Role } from '../../auth/roles';
 import { EventStore } from '../../event-sourcing/event-store';
 import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
@@ -54,6 +61,11 @@ export class SubscriptionsController {
   @HttpCode(204)
   @ApiOperation({ summary: "Send a parked event's commands again; on success it is no longer parked" })
   @ApiNoContentResponse({ description: 'The retry succeeded' })
+  @ApiParam({
+    name: 'position',
+    schema: { type: 'integer', minimum: 1 },
+    description: "The parked event's global position",
+  })
   @ApiProblemResponses(400, 404, 409)
   async retry(@Param('name') name: string, @Param('position', ParseIntPipe) position: number): Promise<void> {
     await this.runner.retryParked(name, position);

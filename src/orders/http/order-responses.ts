@@ -6,10 +6,18 @@ export class OrderCommandResponse {
   @ApiProperty({ format: 'uuid', example: ORDER_ID })
   orderId!: string;
 
-  @ApiProperty({ example: 2, description: "The order's stream version after the command (also the ETag)" })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: "The order's stream version after the command (also the ETag)",
+  })
   version!: number;
 
-  @ApiProperty({ example: 57, description: 'Global position of the last event written; pass it as consistentWith' })
+  @ApiProperty({
+    type: 'integer',
+    example: 57,
+    description: 'Global position of the last event written; pass it as consistentWith',
+  })
   position!: number;
 }
 
@@ -17,10 +25,10 @@ export class OrderLineResponse {
   @ApiProperty({ example: 'running-shoes' })
   productId!: string;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   quantity!: number;
 
-  @ApiProperty({ example: 4999 })
+  @ApiProperty({ type: 'integer', example: 4999 })
   unitPriceCents!: number;
 }
 
@@ -40,9 +48,9 @@ export class OrderResponse {
   @ApiProperty({ type: [OrderLineResponse] })
   lines!: OrderLineResponse[];
 
-  @ApiProperty({ example: 9998 })
+  @ApiProperty({ type: 'integer', example: 9998 })
   totalCents!: number;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   version!: number;
 }
