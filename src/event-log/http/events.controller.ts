@@ -26,7 +26,7 @@ export class EventsController {
   @Get()
   @ApiOperation({ summary: 'Events after a position, in global order (page with the last position you saw)' })
   @ApiOkResponse({ type: [EventResponse] })
-  @ApiProblemResponses(400)
+  @ApiProblemResponses(400, 503)
   async feed(@Query() { after = 0, limit = 100 }: EventFeedQuery): Promise<EventResponse[]> {
     const events = await this.store.readAll(after, limit);
     return events.map((recorded) => toEventView(recorded, this.registry));

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-const ORDER_ID = '8a0f6d2c-1b3e-5f4a-9c7d-2e1f0a9b8c7d';
+export const EXAMPLE_ORDER_ID = '8a0f6d2c-1b3e-5f4a-9c7d-2e1f0a9b8c7d';
 
 export class OrderCommandResponse {
-  @ApiProperty({ format: 'uuid', example: ORDER_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_ORDER_ID })
   orderId!: string;
 
   @ApiProperty({
@@ -33,7 +33,7 @@ export class OrderLineResponse {
 }
 
 export class OrderResponse {
-  @ApiProperty({ format: 'uuid', example: ORDER_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_ORDER_ID })
   orderId!: string;
 
   @ApiProperty({ format: 'uuid', example: '3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11' })

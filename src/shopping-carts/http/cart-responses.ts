@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-const CART_ID = '3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11';
+export const EXAMPLE_CART_ID = '3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11';
 
 export class CartCommandResponse {
-  @ApiProperty({ format: 'uuid', example: CART_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_CART_ID })
   cartId!: string;
 
   @ApiProperty({
@@ -36,7 +36,7 @@ export class CartItemResponse {
 }
 
 export class CartResponse {
-  @ApiProperty({ format: 'uuid', example: CART_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_CART_ID })
   cartId!: string;
 
   @ApiProperty({ example: 'customer-42' })
@@ -56,7 +56,7 @@ export class CartResponse {
 }
 
 export class CustomerCartResponse {
-  @ApiProperty({ format: 'uuid', example: CART_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_CART_ID })
   cartId!: string;
 
   @ApiProperty({ enum: ['open', 'checked_out'], example: 'checked_out' })
