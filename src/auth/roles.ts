@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
-import { ApiProblemResponses } from '../http/api-problem-responses.decorator';
+import { ApiProblemResponses, forbidden } from '../http/api-problem-responses.decorator';
 
 /** The roles a token's `roles` claim may grant. */
 export const Role = {
@@ -14,9 +14,16 @@ export type Role = (typeof Role)[keyof typeof Role];
 export const REQUIRED_ROLE = 'ledgerline:required-role';
 export const PUBLIC_ROUTE = 'ledgerline:public-route';
 
-/** The route needs a valid bearer token whose `roles` claim contains `role` (with AUTH_MODE=jwt). */
+/**
+ * The route needs a valid bearer token whose `roles` claim contains `role` (with AUTH_MODE=jwt). Such a
+ * route is also rate-limited: only public routes may skip the limit, so its 429 is documented here.
+ */
 export function RequireRole(role: Role): MethodDecorator & ClassDecorator {
-  return applyDecorators(SetMetadata(REQUIRED_ROLE, role), ApiBearerAuth(), ApiProblemResponses(401, 403));
+  return applyDecorators(
+    SetMetadata(REQUIRED_ROLE, role),
+    ApiBearerAuth(),
+    ApiProblemResponses(401, forbidden(role), 429),
+  );
 }
 
 /** The route is open to anyone, whatever AUTH_MODE says (health checks). */

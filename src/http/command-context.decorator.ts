@@ -54,22 +54,26 @@ export const CommandContextFrom = createParamDecorator((_: unknown, execution: E
   return context;
 });
 
-/** Documents the headers every command accepts. */
+/**
+ * Documents the headers every command accepts. None has an example: Swagger UI would send it with every
+ * "Try it out", turning each command into a conditional or a replayed one.
+ */
 export function ApiCommandHeaders(): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiHeader({
       name: 'If-Match',
       required: false,
-      description: 'The ETag (version) the client last saw. If the aggregate has moved on: 412, no retry.',
-      example: '"3"',
+      description:
+        'The ETag (version) the client last saw, e.g. `"3"`. If the aggregate has moved on: 412, no retry. ' +
+        'Without it, a command that loses a race is decided again against the newer state.',
     }),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Up to 200 characters. A repeat of the same request with the same key returns the first response and ' +
-        'appends nothing; the same key on a different request is refused with 422.',
-      example: 'b3d9a8e2-5f0c-4d4e-9a51-7d2f3c9e8a10',
+        'Up to 200 characters, e.g. a UUID new to each request. A repeat of the same request with the same ' +
+        'key returns the first response and appends nothing; the same key on a different request is refused ' +
+        'with 422.',
     }),
     ApiHeader({
       name: 'X-Correlation-Id',

@@ -7,6 +7,28 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 import { ProblemDetails } from './problem-details';
 import { requestValidationPipe } from './request-validation';
 
+/** What the Authorize dialog says; the README's "Security" section says the same at length. */
+const BEARER_DESCRIPTION = [
+  'Needed with `AUTH_MODE=jwt` (the default in production); with `AUTH_MODE=off` every route is open.',
+  '',
+  'A JWT signed with HS256 (`AUTH_JWT_SECRET`) or RS256 (`AUTH_JWT_PUBLIC_KEY`), with a `sub` and a `roles` ' +
+    "claim (an array) holding the route's role; `exp`, `nbf`, and `iss`/`aud` when configured, are checked:",
+  '',
+  '- `read`: every GET of carts and orders, `GET /events`, `GET /events/live`',
+  '- `carts:write`: opening carts, adding and removing items, checking out',
+  '- `orders:write`: paying, shipping and cancelling orders',
+  '- `admin`: `/subscriptions` and `/admin/*`',
+  '',
+  'Tokens come from your identity provider. For a local try with an HS256 secret:',
+  '',
+  '```',
+  "node -e \"console.log(require('jsonwebtoken').sign({ sub: 'alice', roles: ['read', 'carts:write'] }, " +
+    "process.env.AUTH_JWT_SECRET, { expiresIn: '1h' }))\"",
+  '```',
+  '',
+  'Paste the token alone, without `Bearer `.',
+].join('\n');
+
 /**
  * Everything the HTTP surface needs beyond the modules: validation, problem+json errors, the body
  * limit and the OpenAPI document. Shared by `main.ts` and the e2e tests so both run the same stack.
@@ -46,7 +68,7 @@ export function configureApp(app: INestApplication, { bodyLimit }: { bodyLimit: 
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: "With AUTH_MODE=jwt: a token whose roles claim holds the route's role",
+      description: BEARER_DESCRIPTION,
     })
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetails] });

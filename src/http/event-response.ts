@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 /** A stored event, as the history routes and the global feed show it. */
 export class EventResponse {
-  @ApiProperty({ example: 41, description: 'Global position: the order across all streams' })
+  @ApiProperty({ type: 'integer', example: 41, description: 'Global position: the order across all streams' })
   position!: number;
 
   @ApiProperty({ format: 'uuid', example: '7d1f0c2e-8b3a-4c5d-9e6f-0a1b2c3d4e5f' })
@@ -11,7 +11,11 @@ export class EventResponse {
   @ApiProperty({ example: 'shopping-cart-3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11' })
   streamId!: string;
 
-  @ApiProperty({ example: 2, description: "Version within its stream: 1 is the aggregate's first event" })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: "Version within its stream: 1 is the aggregate's first event",
+  })
   version!: number;
 
   @ApiProperty({ example: 'shopping-cart.item-added.v1' })

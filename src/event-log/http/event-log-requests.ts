@@ -3,14 +3,19 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { QueryInteger } from '../../http/query-integer';
 
 export class EventFeedQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Return events after this global position' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+    description: 'Return events after this global position',
+  })
   @IsOptional()
   @QueryInteger()
   @IsInt()
   @Min(0)
   after?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @QueryInteger()
   @IsInt()
@@ -21,6 +26,7 @@ export class EventFeedQuery {
 
 export class LiveEventsQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     description: 'Start after this position (Last-Event-ID wins when both are sent; default: only new events)',
   })

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Get, MessageEvent, Query, Sse } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import { RequireRole, Role } from '../../auth/roles';
@@ -10,6 +10,7 @@ import { EventResponse } from '../../http/event-response';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { LiveEvents } from '../live-events';
 import { EventFeedQuery, LiveEventsQuery } from './event-log-requests';
+import { LastEventId } from './last-event-id.decorator';
 
 /** The global event feed for external consumers: every stream, in position order. */
 @ApiTags('events')
@@ -25,7 +26,7 @@ export class EventsController {
   @Get()
   @ApiOperation({ summary: 'Events after a position, in global order (page with the last position you saw)' })
   @ApiOkResponse({ type: [EventResponse] })
-  @ApiProblemResponses(400)
+  @ApiProblemResponses(400, 503)
   async feed(@Query() { after = 0, limit = 100 }: EventFeedQuery): Promise<EventResponse[]> {
     const events = await this.store.readAll(after, limit);
     return events.map((recorded) => toEventView(recorded, this.registry));
@@ -37,10 +38,14 @@ export class EventsController {
     description: 'Reconnect with `Last-Event-ID: <position>` to resume without missing or repeating an event.',
   })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last position received' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The last position received; browsers send it by themselves when they reconnect',
+  })
   @ApiOkResponse({ description: 'An endless text/event-stream; each `data:` is an event as in GET /events' })
   @ApiProblemResponses(400)
-  stream(@Query() query: LiveEventsQuery, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+  stream(@Query() query: LiveEventsQuery, @LastEventId() lastEventId?: string): Observable<MessageEvent> {
     let after = query.after;
     if (lastEventId !== undefined) {
       if (!/^\d{1,15}$/.test(lastEventId.trim())) {

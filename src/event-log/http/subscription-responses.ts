@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class ParkedEventResponse {
-  @ApiProperty({ example: 57 })
+  @ApiProperty({ type: 'integer', example: 57 })
   position!: number;
 
   @ApiProperty({ format: 'uuid' })
@@ -13,7 +13,7 @@ export class ParkedEventResponse {
   @ApiProperty({ example: 'Error: payment service unavailable' })
   error!: string;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   attempts!: number;
 
   @ApiProperty({ format: 'date-time' })
@@ -27,13 +27,13 @@ export class SubscriptionResponse {
   @ApiProperty({ enum: ['projection', 'saga'] })
   kind!: 'projection' | 'saga';
 
-  @ApiProperty({ example: 1200, description: 'Last global position handled' })
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Last global position handled' })
   checkpoint!: number;
 
-  @ApiProperty({ example: 1234, description: 'Newest position in the event store' })
+  @ApiProperty({ type: 'integer', example: 1234, description: 'Newest position in the event store' })
   headPosition!: number;
 
-  @ApiProperty({ example: 34, description: 'headPosition - checkpoint' })
+  @ApiProperty({ type: 'integer', example: 34, description: 'headPosition - checkpoint' })
   lag!: number;
 
   @ApiProperty({ example: false })
@@ -56,6 +56,6 @@ export class RebuildResponse {
   @ApiProperty({ example: 'cart-details' })
   name!: string;
 
-  @ApiProperty({ example: 0, description: 'The checkpoint was reset; the projection is catching up' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'The checkpoint was reset; the projection is catching up' })
   checkpoint!: number;
 }

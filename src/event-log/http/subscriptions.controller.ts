@@ -1,11 +1,26 @@
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { RequireRole, Role } from '../../auth/roles';
 import { EventStore } from '../../event-sourcing/event-store';
 import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
 import { SubscriptionStore } from '../../event-sourcing/typeorm/subscription-store';
-import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import { ApiProblemResponses, notFound, problemSample } from '../../http/api-problem-responses.decorator';
+import {
+  ParkedEventNotFound,
+  ParkedRetryFailed,
+  SubscriptionNotFound,
+  SubscriptionNotRebuildable,
+} from '../../event-sourcing/subscriptions/subscription.errors';
 import { RebuildResponse, SubscriptionResponse } from './subscription-responses';
+
+const NO_SUCH_SUBSCRIPTION = notFound(new SubscriptionNotFound('carts'), 'No subscription has this name');
 
 /** Operators' view of projections and sagas: checkpoints, lag, parked events, rebuilds and retries. */
 @ApiTags('subscriptions')
@@ -21,6 +36,7 @@ export class SubscriptionsController {
   @Get()
   @ApiOperation({ summary: 'Every projection and saga with its checkpoint, lag and parked events' })
   @ApiOkResponse({ type: [SubscriptionResponse] })
+  @ApiProblemResponses(503)
   async list(): Promise<SubscriptionResponse[]> {
     const [statuses, headPosition, parked] = await Promise.all([
       this.runner.status(),
@@ -44,7 +60,16 @@ export class SubscriptionsController {
     description: 'Empties its tables and resets its checkpoint in one transaction, then catches up in the background.',
   })
   @ApiAcceptedResponse({ type: RebuildResponse })
-  @ApiProblemResponses(404, 409)
+  @ApiProblemResponses(
+    NO_SUCH_SUBSCRIPTION,
+    problemSample(
+      409,
+      'not-rebuildable',
+      new SubscriptionNotRebuildable('checkout-saga').message,
+      'A saga cannot be rebuilt: that would send its commands again',
+    ),
+    503,
+  )
   async rebuild(@Param('name') name: string): Promise<RebuildResponse> {
     await this.runner.rebuild(name);
     return { name, checkpoint: 0 };
@@ -54,7 +79,23 @@ export class SubscriptionsController {
   @HttpCode(204)
   @ApiOperation({ summary: "Send a parked event's commands again; on success it is no longer parked" })
   @ApiNoContentResponse({ description: 'The retry succeeded' })
-  @ApiProblemResponses(400, 404, 409)
+  @ApiParam({
+    name: 'position',
+    schema: { type: 'integer', minimum: 1 },
+    description: "The parked event's global position",
+  })
+  @ApiProblemResponses(
+    problemSample(400, 'about:blank', 'Validation failed (numeric string is expected)', 'position is not a number'),
+    NO_SUCH_SUBSCRIPTION,
+    notFound(new ParkedEventNotFound('checkout-saga', 57), 'The subscription has no event parked at this position'),
+    problemSample(
+      409,
+      'retry-failed',
+      new ParkedRetryFailed('checkout-saga', 57, 'Error: payment service unavailable').message,
+      'The retry failed again; the event stays parked',
+    ),
+    503,
+  )
   async retry(@Param('name') name: string, @Param('position', ParseIntPipe) position: number): Promise<void> {
     await this.runner.retryParked(name, position);
   }

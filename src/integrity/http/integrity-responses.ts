@@ -4,10 +4,14 @@ export class BrokenEventResponse {
   @ApiProperty({ example: 'shopping-cart-3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11' })
   streamId!: string;
 
-  @ApiProperty({ example: 3, description: 'The stored version of the first event that does not fit the chain' })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'The stored version of the first event that does not fit the chain',
+  })
   version!: number;
 
-  @ApiProperty({ example: 57, description: "That event's global position" })
+  @ApiProperty({ type: 'integer', example: 57, description: "That event's global position" })
   position!: number;
 
   @ApiProperty({
@@ -21,10 +25,14 @@ export class IntegrityReportResponse {
   @ApiProperty({ example: true, description: 'Every checked stream is an unbroken hash chain' })
   ok!: boolean;
 
-  @ApiProperty({ example: 1204 })
+  @ApiProperty({ type: 'integer', example: 1204 })
   streamsChecked!: number;
 
-  @ApiProperty({ example: 9876, description: 'Events checked, up to and including the first broken one' })
+  @ApiProperty({
+    type: 'integer',
+    example: 9876,
+    description: 'Events checked, up to and including the first broken one',
+  })
   eventsChecked!: number;
 
   @ApiProperty({

@@ -3,7 +3,8 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { ConsistentReadQuery } from '../../http/read-queries';
 
 export class PayOrderRequest {
-  @ApiProperty({ minimum: 0, example: 10748, description: 'Must equal the order total (minor units)' })
+  // 9998 pays for the order that the cart examples (2 × 4999) check out.
+  @ApiProperty({ type: 'integer', minimum: 0, example: 9998, description: 'Must equal the order total (minor units)' })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -18,7 +19,7 @@ export class CancelOrderRequest {
 }
 
 export class ListOrdersQuery extends ConsistentReadQuery {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'customer-42' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: "The customer's orders, e.g. customer-42" })
   @IsOptional()
   @IsString()
   @Length(1, 100)

@@ -6,7 +6,14 @@ import type { CommandContext } from '../../event-sourcing/command-context';
 import { RequireRole, Role } from '../../auth/roles';
 import { GetAggregateEvents } from '../../event-sourcing/history/get-aggregate-events.query';
 import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
-import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import {
+  ApiProblemResponses,
+  notFound,
+  readModelBehind,
+  refused,
+  versionProblems,
+} from '../../http/api-problem-responses.decorator';
+import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { EventResponse } from '../../http/event-response';
 import { AggregateReadQuery } from '../../http/read-queries';
@@ -16,11 +23,19 @@ import { CancelOrder } from '../commands/cancel-order.command';
 import { PayOrder } from '../commands/pay-order.command';
 import { ShipOrder } from '../commands/ship-order.command';
 import { Order } from '../domain/order.aggregate';
+import {
+  OrderAlreadyPaid,
+  OrderAlreadyShipped,
+  OrderCancelledAlready,
+  OrderNotPaid,
+  PaymentDoesNotMatchTotal,
+} from '../domain/order.errors';
 import { GetOrder } from '../read-models/order-details/get-order.query';
+import { ORDER_DETAILS } from '../read-models/order-details/order-details.projection';
 import { ListOrders } from '../read-models/order-details/list-orders.query';
 import { GetOrderAtVersion } from '../read-models/order-history/get-order-at-version.query';
 import { CancelOrderRequest, ListOrdersQuery, PayOrderRequest } from './order-requests';
-import { OrderCommandResponse, OrderResponse } from './order-responses';
+import { EXAMPLE_ORDER_ID, OrderCommandResponse, OrderResponse } from './order-responses';
 
 const toResponse = ({ aggregateId, version, position }: CommandResult): OrderCommandResponse => ({
   orderId: aggregateId,
@@ -29,6 +44,14 @@ const toResponse = ({ aggregateId, version, position }: CommandResult): OrderCom
 });
 
 const ORDER_ID_PARAM = { name: 'orderId', format: 'uuid', description: 'The order (a UUID)' } as const;
+
+const NO_SUCH_ORDER = notFound(
+  new AggregateNotFound('Order', EXAMPLE_ORDER_ID),
+  'No such order (or an id that is not a UUID)',
+);
+const ORDER_VERSION_PROBLEMS = versionProblems(`order-${EXAMPLE_ORDER_ID}`);
+const CANCELLED = refused(new OrderCancelledAlready(EXAMPLE_ORDER_ID));
+const SHIPPED = refused(new OrderAlreadyShipped(EXAMPLE_ORDER_ID));
 
 /** Orders are placed by the checkout saga when a cart is checked out; clients pay, ship or cancel them. */
 @ApiTags('orders')
@@ -47,7 +70,18 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiCommandHeaders()
   @ApiOkResponse({ type: OrderCommandResponse })
-  @ApiProblemResponses(400, 404, 409, 412, 413, 422)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_ORDER,
+    ...ORDER_VERSION_PROBLEMS,
+    413,
+    415,
+    422,
+    refused(new PaymentDoesNotMatchTotal(10_000, 9998)),
+    refused(new OrderAlreadyPaid(EXAMPLE_ORDER_ID)),
+    CANCELLED,
+    503,
+  )
   async pay(
     @Param('orderId', AggregateIdPipe) orderId: string,
     @Body() body: PayOrderRequest,
@@ -63,7 +97,16 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiCommandHeaders()
   @ApiOkResponse({ type: OrderCommandResponse })
-  @ApiProblemResponses(400, 404, 409, 412, 422)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_ORDER,
+    ...ORDER_VERSION_PROBLEMS,
+    422,
+    refused(new OrderNotPaid(EXAMPLE_ORDER_ID)),
+    SHIPPED,
+    CANCELLED,
+    503,
+  )
   async ship(
     @Param('orderId', AggregateIdPipe) orderId: string,
     @CommandContextFrom() context: CommandContext,
@@ -78,7 +121,7 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiCommandHeaders()
   @ApiOkResponse({ type: OrderCommandResponse })
-  @ApiProblemResponses(400, 404, 409, 412, 413, 422)
+  @ApiProblemResponses(400, NO_SUCH_ORDER, ...ORDER_VERSION_PROBLEMS, 413, 415, 422, SHIPPED, CANCELLED, 503)
   async cancel(
     @Param('orderId', AggregateIdPipe) orderId: string,
     @Body() body: CancelOrderRequest,
@@ -91,7 +134,7 @@ export class OrdersController {
   @RequireRole(Role.Read)
   @ApiOperation({ summary: "A customer's orders, or a cart's order, newest first (give customerId or cartId)" })
   @ApiOkResponse({ type: [OrderResponse] })
-  @ApiProblemResponses(400, 503)
+  @ApiProblemResponses(400, 503, readModelBehind(ORDER_DETAILS))
   list(@Query() query: ListOrdersQuery): Promise<OrderResponse[]> {
     const { customerId, cartId, consistentWith } = query;
     if (customerId === undefined && cartId === undefined) {
@@ -106,7 +149,13 @@ export class OrdersController {
   @ApiOperation({ summary: 'The order, from its read model (or, with atVersion, rebuilt from its events)' })
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: OrderResponse, description: 'The order; ETag is its version' })
-  @ApiProblemResponses(400, 404, 503)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_ORDER,
+    notFound(new VersionNotFound('Order', EXAMPLE_ORDER_ID, 5, 4), 'atVersion is past the current version'),
+    503,
+    readModelBehind(ORDER_DETAILS),
+  )
   get(@Param('orderId', AggregateIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));
@@ -117,7 +166,7 @@ export class OrdersController {
   @ApiOperation({ summary: "The order's events, oldest first" })
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })
-  @ApiProblemResponses(404)
+  @ApiProblemResponses(NO_SUCH_ORDER, 503)
   events(@Param('orderId', AggregateIdPipe) orderId: string): Promise<EventResponse[]> {
     return this.queries.execute(new GetAggregateEvents(Order, orderId));
   }

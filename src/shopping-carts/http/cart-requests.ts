@@ -17,13 +17,20 @@ export class AddItemRequest {
   @Length(1, 100)
   productId!: string;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_QUANTITY, example: 2, description: 'Added to the line of this product' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_QUANTITY,
+    example: 2,
+    description: 'Added to the line of this product',
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_QUANTITY)
   quantity!: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: MAX_UNIT_PRICE_CENTS,
     example: 4999,
@@ -41,6 +48,7 @@ export class AddItemRequest {
 
 export class RemoveItemQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: MAX_QUANTITY,
     description: 'How many to remove (default: the whole line)',

@@ -1,15 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-const CART_ID = '3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11';
+export const EXAMPLE_CART_ID = '3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11';
 
 export class CartCommandResponse {
-  @ApiProperty({ format: 'uuid', example: CART_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_CART_ID })
   cartId!: string;
 
-  @ApiProperty({ example: 3, description: "The cart's stream version after the command (also the ETag)" })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: "The cart's stream version after the command (also the ETag)",
+  })
   version!: number;
 
-  @ApiProperty({ example: 42, description: 'Global position of the last event written; pass it as consistentWith' })
+  @ApiProperty({
+    type: 'integer',
+    example: 42,
+    description: 'Global position of the last event written; pass it as consistentWith',
+  })
   position!: number;
 }
 
@@ -17,18 +25,18 @@ export class CartItemResponse {
   @ApiProperty({ example: 'sku-running-shoes-42' })
   productId!: string;
 
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   quantity!: number;
 
-  @ApiProperty({ example: 4999 })
+  @ApiProperty({ type: 'integer', example: 4999 })
   unitPriceCents!: number;
 
-  @ApiProperty({ example: 9998 })
+  @ApiProperty({ type: 'integer', example: 9998 })
   lineTotalCents!: number;
 }
 
 export class CartResponse {
-  @ApiProperty({ format: 'uuid', example: CART_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_CART_ID })
   cartId!: string;
 
   @ApiProperty({ example: 'customer-42' })
@@ -40,26 +48,26 @@ export class CartResponse {
   @ApiProperty({ type: [CartItemResponse] })
   items!: CartItemResponse[];
 
-  @ApiProperty({ example: 9998 })
+  @ApiProperty({ type: 'integer', example: 9998 })
   totalCents!: number;
 
-  @ApiProperty({ example: 3 })
+  @ApiProperty({ type: 'integer', example: 3 })
   version!: number;
 }
 
 export class CustomerCartResponse {
-  @ApiProperty({ format: 'uuid', example: CART_ID })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE_CART_ID })
   cartId!: string;
 
   @ApiProperty({ enum: ['open', 'checked_out'], example: 'checked_out' })
   status!: 'open' | 'checked_out';
 
-  @ApiProperty({ example: 3, description: 'Units in the cart, over all its lines' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Units in the cart, over all its lines' })
   itemCount!: number;
 
-  @ApiProperty({ example: 10748 })
+  @ApiProperty({ type: 'integer', example: 10748 })
   totalCents!: number;
 
-  @ApiProperty({ example: 5 })
+  @ApiProperty({ type: 'integer', example: 5 })
   version!: number;
 }

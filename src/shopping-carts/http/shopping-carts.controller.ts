@@ -8,7 +8,14 @@ import type { CommandContext } from '../../event-sourcing/command-context';
 import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
 import { EventResponse } from '../../http/event-response';
 import { BoundedStringPipe } from '../../http/bounded-string.pipe';
-import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import {
+  ApiProblemResponses,
+  notFound,
+  readModelBehind,
+  refused,
+  versionProblems,
+} from '../../http/api-problem-responses.decorator';
+import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
 import { AggregateReadQuery } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
@@ -17,13 +24,24 @@ import { GetAggregateEvents } from '../../event-sourcing/history/get-aggregate-e
 import { AddItemToCart } from '../commands/add-item-to-cart.command';
 import { CheckOutCart } from '../commands/check-out-cart.command';
 import { ShoppingCart } from '../domain/shopping-cart.aggregate';
+import {
+  CartAlreadyCheckedOut,
+  EmptyCartCannotBeCheckedOut,
+  LineQuantityExceeded,
+  MAX_QUANTITY,
+  NotEnoughInCart,
+  PriceRequired,
+  ProductNotInCart,
+} from '../domain/shopping-cart.errors';
 import { OpenCart } from '../commands/open-cart.command';
 import { RemoveItemFromCart } from '../commands/remove-item-from-cart.command';
 import { GetCartAtVersion } from '../read-models/cart-history/get-cart-at-version.query';
+import { CART_DETAILS } from '../read-models/cart-details/cart-details.projection';
 import { GetCart } from '../read-models/cart-details/get-cart.query';
+import { CUSTOMER_CARTS } from '../read-models/customer-carts/customer-carts.projection';
 import { ListCustomerCarts } from '../read-models/customer-carts/list-customer-carts.query';
 import { AddItemRequest, CustomerCartsQuery, OpenCartRequest, RemoveItemQuery } from './cart-requests';
-import { CartCommandResponse, CartResponse, CustomerCartResponse } from './cart-responses';
+import { CartCommandResponse, CartResponse, CustomerCartResponse, EXAMPLE_CART_ID } from './cart-responses';
 
 const toResponse = ({ aggregateId, version, position }: CommandResult): CartCommandResponse => ({
   cartId: aggregateId,
@@ -32,6 +50,13 @@ const toResponse = ({ aggregateId, version, position }: CommandResult): CartComm
 });
 
 const CART_ID_PARAM = { name: 'cartId', format: 'uuid', description: 'The cart (a UUID)' } as const;
+
+const NO_SUCH_CART = notFound(
+  new AggregateNotFound('ShoppingCart', EXAMPLE_CART_ID),
+  'No such cart (or an id that is not a UUID)',
+);
+const CART_VERSION_PROBLEMS = versionProblems(`shopping-cart-${EXAMPLE_CART_ID}`);
+const CHECKED_OUT = refused(new CartAlreadyCheckedOut(EXAMPLE_CART_ID));
 
 @ApiTags('carts')
 @Controller('carts')
@@ -46,8 +71,12 @@ export class ShoppingCartsController {
   @RequireRole(Role.CartsWrite)
   @ApiOperation({ summary: 'Open a cart for a customer' })
   @ApiCommandHeaders()
-  @ApiCreatedResponse({ type: CartCommandResponse, description: 'Opened; Location names the cart, ETag its version' })
-  @ApiProblemResponses(400, 413, 422)
+  @ApiCreatedResponse({
+    type: CartCommandResponse,
+    description: 'Opened; Location names the cart, ETag its version',
+    example: { cartId: EXAMPLE_CART_ID, version: 1, position: 41 },
+  })
+  @ApiProblemResponses(400, 413, 415, 422, 503)
   async open(
     @Body() body: OpenCartRequest,
     @CommandContextFrom() context: CommandContext,
@@ -65,7 +94,18 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiCommandHeaders()
   @ApiOkResponse({ type: CartCommandResponse })
-  @ApiProblemResponses(400, 404, 409, 412, 413, 422)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_CART,
+    ...CART_VERSION_PROBLEMS,
+    413,
+    415,
+    422,
+    refused(new PriceRequired('socks')),
+    refused(new LineQuantityExceeded('socks', MAX_QUANTITY - 1, 2)),
+    CHECKED_OUT,
+    503,
+  )
   async addItem(
     @Param('cartId', AggregateIdPipe) cartId: string,
     @Body() body: AddItemRequest,
@@ -85,7 +125,16 @@ export class ShoppingCartsController {
   @ApiParam({ name: 'productId', description: 'The product to remove' })
   @ApiCommandHeaders()
   @ApiOkResponse({ type: CartCommandResponse })
-  @ApiProblemResponses(400, 404, 409, 412, 422)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_CART,
+    ...CART_VERSION_PROBLEMS,
+    422,
+    refused(new ProductNotInCart('socks')),
+    refused(new NotEnoughInCart('socks', 1, 2)),
+    CHECKED_OUT,
+    503,
+  )
   async removeItem(
     @Param('cartId', AggregateIdPipe) cartId: string,
     @Param('productId', new BoundedStringPipe('productId', 100)) productId: string,
@@ -102,7 +151,15 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiCommandHeaders()
   @ApiOkResponse({ type: CartCommandResponse })
-  @ApiProblemResponses(400, 404, 409, 412, 422)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_CART,
+    ...CART_VERSION_PROBLEMS,
+    422,
+    refused(new EmptyCartCannotBeCheckedOut(EXAMPLE_CART_ID)),
+    CHECKED_OUT,
+    503,
+  )
   async checkOut(
     @Param('cartId', AggregateIdPipe) cartId: string,
     @CommandContextFrom() context: CommandContext,
@@ -114,7 +171,7 @@ export class ShoppingCartsController {
   @RequireRole(Role.Read)
   @ApiOperation({ summary: "A customer's carts, newest first" })
   @ApiOkResponse({ type: [CustomerCartResponse] })
-  @ApiProblemResponses(400, 503)
+  @ApiProblemResponses(400, 503, readModelBehind(CUSTOMER_CARTS))
   listForCustomer(@Query() query: CustomerCartsQuery): Promise<CustomerCartResponse[]> {
     return this.queries.execute(new ListCustomerCarts(query.customerId, query.consistentWith));
   }
@@ -124,7 +181,13 @@ export class ShoppingCartsController {
   @ApiOperation({ summary: 'The cart, from its read model (or, with atVersion, rebuilt from its events)' })
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: CartResponse, description: 'The cart; ETag is its version' })
-  @ApiProblemResponses(400, 404, 503)
+  @ApiProblemResponses(
+    400,
+    NO_SUCH_CART,
+    notFound(new VersionNotFound('ShoppingCart', EXAMPLE_CART_ID, 5, 4), 'atVersion is past the current version'),
+    503,
+    readModelBehind(CART_DETAILS),
+  )
   get(@Param('cartId', AggregateIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
@@ -135,7 +198,7 @@ export class ShoppingCartsController {
   @ApiOperation({ summary: "The cart's events, oldest first" })
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })
-  @ApiProblemResponses(404)
+  @ApiProblemResponses(NO_SUCH_CART, 503)
   events(@Param('cartId', AggregateIdPipe) cartId: string): Promise<EventResponse[]> {
     return this.queries.execute(new GetAggregateEvents(ShoppingCart, cartId));
   }
