@@ -104,6 +104,12 @@ export abstract class EventStore {
   abstract findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
 
   /**
+   * Deletes up to `limit` records that expired by `now` and says how many went; call again while it
+   * returns `limit`. Safe to run from several processes at once, and alongside appends reusing a key.
+   */
+  abstract deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number>;
+
+  /**
    * Calls back after each committed append (in this process). A wake-up signal only: subscribers
    * read what they need from the store, so a missed call delays nothing beyond the next poll.
    */

@@ -65,5 +65,22 @@ export function describeIdempotencyRecords(current: () => EventStore): void {
         IdempotencyKeyTaken,
       );
     });
+
+    it('deletes expired records in bounded batches and keeps the live ones', async () => {
+      const store = current();
+      const expiring = [randomUUID(), randomUUID(), randomUUID()];
+      const live = [randomUUID(), randomUUID()];
+      for (const key of expiring) await keyed({ scope: CLIENT, key, fingerprint: 'f', expiresAt: later(60_000) });
+      for (const key of live) await keyed({ scope: 'internal:x', key, fingerprint: 'f', expiresAt: later(600_000) });
+      const sweepAt = later(120_000);
+      expect(await store.deleteExpiredIdempotencyRecords(sweepAt, 2)).toBe(2);
+      expect(await store.deleteExpiredIdempotencyRecords(sweepAt, 2)).toBe(1);
+      expect(await store.deleteExpiredIdempotencyRecords(sweepAt, 2)).toBe(0);
+      // Asked as of now, a record that still existed would answer: the expired ones are gone for good.
+      for (const key of expiring) expect(await store.findIdempotencyRecord(CLIENT, key, new Date())).toBeUndefined();
+      for (const key of live) {
+        expect(await store.findIdempotencyRecord('internal:x', key, sweepAt)).toMatchObject({ key });
+      }
+    });
   });
 }

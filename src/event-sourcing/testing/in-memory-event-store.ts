@@ -138,6 +138,12 @@ export class InMemoryEventStore extends EventStore {
     return Promise.resolve(rest);
   }
 
+  deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number> {
+    const expired = [...this.keys].filter(([, record]) => record.expiresAt <= now).slice(0, limit);
+    for (const [id] of expired) this.keys.delete(id);
+    return Promise.resolve(expired.length);
+  }
+
   onAppended(listener: (result: AppendResult) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -64,3 +64,26 @@ export async function findIdempotencyRecord(
     recordedAt: fromDbTime(row.recorded_at),
   };
 }
+
+/**
+ * One short transaction per batch, on the expires_at index. The outer condition is checked again on the
+ * row as it is when deleted, so a key just taken over by an append (a new expiry) stays. On PostgreSQL,
+ * rows another sweeper or appender holds are skipped, so instances sweeping together never queue.
+ */
+export function deleteExpiredIdempotencyRecords(transactions: Transactions, now: Date, limit: number): Promise<number> {
+  const engine = transactions.engine;
+  const skipLocked = engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  const expired = toDbTime(engine, now);
+  return transactions.write(async (manager) => {
+    const result = await manager.queryRunner!.query(
+      sql(
+        engine,
+        `DELETE FROM idempotency_keys WHERE expires_at <= ? AND (scope, key) IN
+           (SELECT scope, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?${skipLocked})`,
+      ),
+      [expired, expired, limit],
+      true,
+    );
+    return result.affected ?? 0;
+  });
+}

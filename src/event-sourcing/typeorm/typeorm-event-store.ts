@@ -19,6 +19,7 @@ import { fromDbTime, isUniqueViolation, parseJson, sql } from './sql';
 import { ClusterCoordinator } from './cluster-coordinator';
 import { checkExpectedVersion, newEventRows, StreamHead } from './event-rows';
 import {
+  deleteExpiredIdempotencyRecords,
   findIdempotencyRecord,
   IDEMPOTENCY_KEY_UNIQUE,
   REMEMBER_KEY_SQL,
@@ -188,6 +189,10 @@ export class TypeOrmEventStore extends EventStore {
 
   findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
     return findIdempotencyRecord(this.transactions, scope, key, now);
+  }
+
+  deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number> {
+    return deleteExpiredIdempotencyRecords(this.transactions, now, limit);
   }
 
   onAppended(listener: (result: AppendResult) => void): () => void {
