@@ -272,7 +272,8 @@ export class AggregateRepository {
     context: CommandContext,
   ): Promise<CommandResult | undefined> {
     if (context.idempotency === undefined) return undefined;
-    const record = await this.store.findIdempotencyRecord(context.idempotency.key, new Date());
+    const { scope, key } = context.idempotency;
+    const record = await this.store.findIdempotencyRecord(scope, key, new Date());
     if (record === undefined) return undefined;
     if (record.fingerprint !== context.idempotency.fingerprint) throw new IdempotencyKeyReused(record.key);
     return {

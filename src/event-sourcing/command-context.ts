@@ -14,8 +14,21 @@ export interface CommandContext {
   actor?: string;
   /** From If-Match: the version the client last saw. A mismatch fails instead of being retried. */
   expectedVersion?: number;
-  /** From Idempotency-Key: a repeat with the same key and fingerprint answers the first result. */
-  idempotency?: { key: string; fingerprint: string };
+  /**
+   * From Idempotency-Key: a repeat with the same key and fingerprint, in the same scope, answers the
+   * first result. The scope keeps callers apart: see `clientScope` and `internalScope`.
+   */
+  idempotency?: { scope: string; key: string; fingerprint: string };
+}
+
+/** The idempotency scope of a request: its token's subject, or everyone's when authentication is off. */
+export function clientScope(subject: string | undefined): string {
+  return `client:${subject ?? 'anonymous'}`;
+}
+
+/** The idempotency scope of commands the service sends itself (a saga's, say): no request can reach it. */
+export function internalScope(sender: string): string {
+  return `internal:${sender}`;
 }
 
 export function newCommandContext(overrides: Partial<CommandContext> = {}): CommandContext {

@@ -5,6 +5,7 @@ import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from './event-sourcing.o
 import { EventStore } from './event-store';
 import { EventTypeRegistry } from './event-type-registry';
 import { GetAggregateEventsHandler } from './history/get-aggregate-events.handler';
+import { IdempotencySweeper } from './idempotency-sweeper';
 import { SagaReactor } from './subscriptions/saga-reactor';
 import { SubscriptionRunner } from './subscriptions/subscription-runner';
 import { SnapshotStore } from './snapshots/snapshot-store';
@@ -41,6 +42,7 @@ export class EventSourcingModule {
         { provide: EventStore, useExisting: TypeOrmEventStore },
         { provide: SnapshotStore, useClass: TypeOrmSnapshotStore },
         AggregateRepository,
+        IdempotencySweeper,
         SubscriptionStore,
         SagaReactor,
         SubscriptionRunner,

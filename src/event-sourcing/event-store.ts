@@ -30,7 +30,12 @@ export interface RecordedEvent<E extends object = object> {
 }
 
 export interface IdempotentAppend {
-  /** The client's Idempotency-Key, stored in the same transaction as the events. */
+  /**
+   * Whose key it is: `client:<subject>` for a request, `internal:<saga>` for a saga's command. Keys only
+   * meet within one scope, so no caller can replay or block another's commands.
+   */
+  scope: string;
+  /** The Idempotency-Key, stored in the same transaction as the events. */
   key: string;
   /** What the key was used for (method, path, body); a repeat with another fingerprint is refused. */
   fingerprint: string;
@@ -60,6 +65,7 @@ export interface ReadStreamOptions {
 
 /** A remembered command result for an Idempotency-Key. */
 export interface IdempotencyRecord {
+  scope: string;
   key: string;
   fingerprint: string;
   streamId: string;
@@ -94,8 +100,14 @@ export abstract class EventStore {
   /** The stream's current version, 0 when it does not exist. */
   abstract streamVersion(streamId: string): Promise<number>;
 
-  /** The remembered result of an Idempotency-Key, unless it has expired by `now`. */
-  abstract findIdempotencyRecord(key: string, now: Date): Promise<IdempotencyRecord | undefined>;
+  /** The remembered result of an Idempotency-Key in its scope, unless it has expired by `now`. */
+  abstract findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
+
+  /**
+   * Deletes up to `limit` records that expired by `now` and says how many went; call again while it
+   * returns `limit`. Safe to run from several processes at once, and alongside appends reusing a key.
+   */
+  abstract deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number>;
 
   /**
    * Calls back after each committed append (in this process). A wake-up signal only: subscribers
@@ -106,8 +118,11 @@ export abstract class EventStore {
 
 /** Another request with the same Idempotency-Key committed first; its result is in the store. */
 export class IdempotencyKeyTaken extends Error {
-  constructor(readonly key: string) {
-    super(`Idempotency-Key "${key}" was stored by a concurrent request`);
+  constructor(
+    readonly scope: string,
+    readonly key: string,
+  ) {
+    super(`Idempotency-Key "${key}" of ${scope} was stored by a concurrent request`);
     this.name = 'IdempotencyKeyTaken';
   }
 }

@@ -2,7 +2,7 @@ import { applyDecorators, BadRequestException, createParamDecorator, ExecutionCo
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
-import type { CommandContext } from '../event-sourcing/command-context';
+import { clientScope, CommandContext } from '../event-sourcing/command-context';
 
 const MAX_HEADER_TOKEN = 200;
 
@@ -32,7 +32,8 @@ function ifMatch(request: Request): number | undefined {
 
 /**
  * The command's context from the request: If-Match, Idempotency-Key (fingerprinted with the method,
- * URL and body, so a key reused for another request is refused) and X-Correlation-Id.
+ * URL and body, so a key reused for another request is refused; scoped to the token's subject, so it
+ * never answers or refuses another caller) and X-Correlation-Id.
  */
 export const CommandContextFrom = createParamDecorator((_: unknown, execution: ExecutionContext): CommandContext => {
   const request = execution.switchToHttp().getRequest<Request & { principal?: { sub: string } }>();
@@ -49,7 +50,7 @@ export const CommandContextFrom = createParamDecorator((_: unknown, execution: E
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.originalUrl} ${JSON.stringify(request.body ?? null)}`)
       .digest('base64url');
-    context.idempotency = { key, fingerprint };
+    context.idempotency = { scope: clientScope(context.actor), key, fingerprint };
   }
   return context;
 });
@@ -71,9 +72,9 @@ export function ApiCommandHeaders(): MethodDecorator & ClassDecorator {
       name: 'Idempotency-Key',
       required: false,
       description:
-        'Up to 200 characters, e.g. a UUID new to each request. A repeat of the same request with the same ' +
-        'key returns the first response and appends nothing; the same key on a different request is refused ' +
-        'with 422.',
+        'Up to 200 characters, e.g. a UUID new to each request, scoped to the caller (the token subject). A ' +
+        'repeat of the same request with the same key returns the first response and appends nothing; the same ' +
+        'key on a different request is refused with 422. Keys expire after IDEMPOTENCY_RETENTION_HOURS.',
     }),
     ApiHeader({
       name: 'X-Correlation-Id',

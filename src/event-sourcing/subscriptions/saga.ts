@@ -1,7 +1,7 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { ICommand } from '@nestjs/cqrs';
 import { filter, Observable, OperatorFunction } from 'rxjs';
-import type { CommandContext } from '../command-context';
+import { CommandContext, internalScope } from '../command-context';
 import { uuidV5 } from '../deterministic-id';
 import type { EventClass } from '../event-type';
 import type { RecordedEvent } from '../event-store';
@@ -29,17 +29,19 @@ export function ofRecordedType<E extends object>(
 const SAGA_COMMAND_NAMESPACE = '9a4f3c1e-7b2d-4e8a-b5c6-0d1e2f3a4b5c';
 
 /**
- * The context of a command a saga sends because of `recorded`. Its id (and Idempotency-Key) derive
- * from the event's id, so a redelivered event repeats the same command, which then appends nothing.
+ * The context of a command the saga named `saga` sends because of `recorded`. Its id (and
+ * Idempotency-Key) derive from the event's id, so a redelivered event repeats the same command, which
+ * then appends nothing. The key lives in the saga's own internal scope: the event id is public (the
+ * feed shows it), and a client sending the same key must not be able to claim it first.
  * Pass a `discriminator` when one event causes several commands.
  */
-export function causedBy(recorded: RecordedEvent, discriminator = ''): CommandContext {
+export function causedBy(saga: string, recorded: RecordedEvent, discriminator = ''): CommandContext {
   const commandId = uuidV5(`${recorded.eventId}/${discriminator}`, SAGA_COMMAND_NAMESPACE);
   return {
     commandId,
     correlationId: recorded.metadata.correlationId ?? recorded.eventId,
     causationId: recorded.eventId,
     actor: recorded.metadata.actor,
-    idempotency: { key: `saga-command:${commandId}`, fingerprint: commandId },
+    idempotency: { scope: internalScope(saga), key: `saga-command:${commandId}`, fingerprint: commandId },
   };
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { UnknownEventType, UnstorableEvent, WrongExpectedVersion } from '../event-sourcing.errors';
 import { ANY_VERSION, EventStore, IdempotencyKeyTaken, NO_STREAM } from '../event-store';
 import { EventType } from '../event-type';
+import { describeIdempotencyRecords } from './idempotency-records.contract';
 
 @EventType('contract-test.thing-happened.v1')
 export class ThingHappened {
@@ -117,7 +118,7 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
 
       it('is atomic: when the idempotency record fails, none of the events stay', async () => {
         const key = randomUUID();
-        const idempotency = { key, fingerprint: 'first', expiresAt: later(60_000) };
+        const idempotency = { scope: 'client:anonymous', key, fingerprint: 'first', expiresAt: later(60_000) };
         await store.append(stream(), NO_STREAM, [new ThingHappened('first')], { idempotency });
         const head = await store.headPosition();
         const id = stream();
@@ -232,32 +233,6 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
       });
     });
 
-    describe('idempotency records', () => {
-      it('remembers the result of a keyed append until it expires', async () => {
-        const id = stream();
-        const key = randomUUID();
-        const result = await store.append(id, NO_STREAM, [new ThingHappened('a')], {
-          idempotency: { key, fingerprint: 'POST /things', expiresAt: later(60_000) },
-        });
-        const record = await store.findIdempotencyRecord(key, new Date());
-        expect(record).toMatchObject({ key, fingerprint: 'POST /things', streamId: id, version: 1 });
-        expect(record!.position).toBe(result.positions[0]);
-        expect(await store.findIdempotencyRecord(key, later(120_000))).toBeUndefined();
-        expect(await store.findIdempotencyRecord(randomUUID(), new Date())).toBeUndefined();
-      });
-
-      it('lets an expired key be used afresh', async () => {
-        const key = randomUUID();
-        await store.append(stream(), NO_STREAM, [new ThingHappened('a')], {
-          idempotency: { key, fingerprint: 'old', expiresAt: later(1) },
-        });
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        const id = stream();
-        await store.append(id, NO_STREAM, [new ThingHappened('b')], {
-          idempotency: { key, fingerprint: 'new', expiresAt: later(60_000) },
-        });
-        expect(await store.findIdempotencyRecord(key, new Date())).toMatchObject({ fingerprint: 'new', streamId: id });
-      });
-    });
+    describeIdempotencyRecords(() => store);
   });
 }

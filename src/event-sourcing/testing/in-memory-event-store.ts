@@ -14,6 +14,9 @@ import {
 } from '../event-store';
 import { EventData, EventTypeRegistry } from '../event-type-registry';
 
+/** One map key per (scope, key) pair; JSON keeps any two pairs apart, whatever characters they hold. */
+const recordKey = (scope: string, key: string) => JSON.stringify([scope, key]);
+
 interface StoredRow {
   position: number;
   eventId: string;
@@ -60,8 +63,10 @@ export class InMemoryEventStore extends EventStore {
     if (!ok) throw new WrongExpectedVersion(streamId, expectedVersion, actual);
     const idempotency = options.idempotency;
     if (idempotency) {
-      const existing = this.keys.get(idempotency.key);
-      if (existing && existing.expiresAt > new Date()) throw new IdempotencyKeyTaken(idempotency.key);
+      const existing = this.keys.get(recordKey(idempotency.scope, idempotency.key));
+      if (existing && existing.expiresAt > new Date()) {
+        throw new IdempotencyKeyTaken(idempotency.scope, idempotency.key);
+      }
     }
     // Serialise everything before touching the log, so a failing event leaves nothing behind.
     const { rows: serialised, metadata } = this.registry.toStoredJson(streamId, events, options.metadata ?? {});
@@ -81,7 +86,8 @@ export class InMemoryEventStore extends EventStore {
     });
     const result = { streamId, version: actual + serialised.length, positions };
     if (idempotency) {
-      this.keys.set(idempotency.key, {
+      this.keys.set(recordKey(idempotency.scope, idempotency.key), {
+        scope: idempotency.scope,
         key: idempotency.key,
         fingerprint: idempotency.fingerprint,
         streamId,
@@ -125,11 +131,17 @@ export class InMemoryEventStore extends EventStore {
     return Promise.resolve(this.versionOf(streamId));
   }
 
-  findIdempotencyRecord(key: string, now: Date): Promise<IdempotencyRecord | undefined> {
-    const record = this.keys.get(key);
+  findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
+    const record = this.keys.get(recordKey(scope, key));
     if (record === undefined || record.expiresAt <= now) return Promise.resolve(undefined);
     const { expiresAt: _expiresAt, ...rest } = record;
     return Promise.resolve(rest);
+  }
+
+  deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number> {
+    const expired = [...this.keys].filter(([, record]) => record.expiresAt <= now).slice(0, limit);
+    for (const [id] of expired) this.keys.delete(id);
+    return Promise.resolve(expired.length);
   }
 
   onAppended(listener: (result: AppendResult) => void): () => void {

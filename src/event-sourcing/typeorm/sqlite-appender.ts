@@ -2,20 +2,12 @@ import type { Database, Statement } from 'better-sqlite3';
 import { GENESIS_HASH } from '../event-hash';
 import { AppendResult, ExpectedVersion, IdempotencyKeyTaken, IdempotentAppend } from '../event-store';
 import { checkExpectedVersion, newEventRows } from './event-rows';
+import { REMEMBER_KEY_SQL, rememberKeyParameters } from './idempotency-keys';
 import { Transactions } from './transactions';
 
 export const STREAM_HEAD_SQL =
   'SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1';
 export const INSERT_EVENT_COLUMNS = '(event_id, stream_id, stream_version, type, data, metadata, recorded_at, hash)';
-/** An expired key may be taken over; a live one makes the append fail as a whole. */
-export const REMEMBER_KEY_SQL = `INSERT INTO idempotency_keys (key, fingerprint, stream_id, version, position, recorded_at, expires_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint, stream_id = excluded.stream_id,
-    version = excluded.version, position = excluded.position, recorded_at = excluded.recorded_at,
-    expires_at = excluded.expires_at
-  WHERE idempotency_keys.expires_at <= ?
-  RETURNING key`;
-
 interface Statements {
   db: Database;
   head: Statement<[string], { stream_version: number; hash: string | null }>;
@@ -48,18 +40,8 @@ export class SqliteAppender {
       const positions = values.map((row) => statements.insert.get(...row)!.position);
       const appended = { streamId, version: version + rows.length, positions };
       if (idempotency !== undefined) {
-        const now = new Date().toISOString();
-        const stored = statements.remember.get(
-          idempotency.key,
-          idempotency.fingerprint,
-          streamId,
-          appended.version,
-          positions.at(-1) ?? 0,
-          now,
-          idempotency.expiresAt.toISOString(),
-          now,
-        );
-        if (stored === undefined) throw new IdempotencyKeyTaken(idempotency.key);
+        const stored = statements.remember.get(...rememberKeyParameters('sqlite', idempotency, appended, new Date()));
+        if (stored === undefined) throw new IdempotencyKeyTaken(idempotency.scope, idempotency.key);
       }
       return appended;
     });

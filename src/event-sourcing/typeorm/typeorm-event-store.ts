@@ -10,21 +10,28 @@ import {
   ExpectedVersion,
   IdempotencyKeyTaken,
   IdempotencyRecord,
+  IdempotentAppend,
   ReadStreamOptions,
   RecordedEvent,
 } from '../event-store';
 import { EventData, EventTypeRegistry } from '../event-type-registry';
-import { fromDbTime, isUniqueViolation, parseJson, sql, toDbTime } from './sql';
+import { fromDbTime, isUniqueViolation, parseJson, sql } from './sql';
 import { ClusterCoordinator } from './cluster-coordinator';
 import { checkExpectedVersion, newEventRows, StreamHead } from './event-rows';
-import { INSERT_EVENT_COLUMNS, REMEMBER_KEY_SQL, SqliteAppender, STREAM_HEAD_SQL } from './sqlite-appender';
+import {
+  deleteExpiredIdempotencyRecords,
+  findIdempotencyRecord,
+  IDEMPOTENCY_KEY_UNIQUE,
+  REMEMBER_KEY_SQL,
+  rememberKeyParameters,
+} from './idempotency-keys';
+import { INSERT_EVENT_COLUMNS, SqliteAppender, STREAM_HEAD_SQL } from './sqlite-appender';
 import type { StoredEventRow } from './stored-event-hash';
 import { Transactions } from './transactions';
 
 type EventRow = StoredEventRow & { position: number | string; event_id: string };
 
 const STREAM_VERSION_UNIQUE = { name: 'uq_events_stream_version', columns: 'events.stream_id, events.stream_version' };
-const IDEMPOTENCY_KEY_UNIQUE = { name: 'idempotency_keys_pkey', columns: 'idempotency_keys.key' };
 const APPEND_LOCK_TIMEOUT_MS = 5000;
 const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, data, metadata, recorded_at';
 
@@ -76,7 +83,7 @@ export class TypeOrmEventStore extends EventStore {
         throw new WrongExpectedVersion(streamId, expectedVersion, await this.streamVersion(streamId));
       }
       if (isUniqueViolation(error, IDEMPOTENCY_KEY_UNIQUE) && options.idempotency) {
-        throw new IdempotencyKeyTaken(options.idempotency.key);
+        throw new IdempotencyKeyTaken(options.idempotency.scope, options.idempotency.key);
       }
       throw error;
     }
@@ -132,23 +139,12 @@ export class TypeOrmEventStore extends EventStore {
 
   private async rememberIdempotencyKey(
     manager: EntityManager,
-    idempotency: NonNullable<AppendOptions['idempotency']>,
+    idempotency: IdempotentAppend,
     appended: AppendResult,
   ): Promise<void> {
-    const engine = this.transactions.engine;
-    const now = new Date();
-    // An expired key may be taken over; a live one makes this append fail as a whole.
-    const stored = await manager.query<unknown[]>(this.sql(REMEMBER_KEY_SQL), [
-      idempotency.key,
-      idempotency.fingerprint,
-      appended.streamId,
-      appended.version,
-      appended.positions.at(-1) ?? 0,
-      toDbTime(engine, now),
-      toDbTime(engine, idempotency.expiresAt),
-      toDbTime(engine, now),
-    ]);
-    if (stored.length === 0) throw new IdempotencyKeyTaken(idempotency.key);
+    const parameters = rememberKeyParameters(this.transactions.engine, idempotency, appended, new Date());
+    const stored = await manager.query<unknown[]>(this.sql(REMEMBER_KEY_SQL), parameters);
+    if (stored.length === 0) throw new IdempotencyKeyTaken(idempotency.scope, idempotency.key);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -191,25 +187,12 @@ export class TypeOrmEventStore extends EventStore {
     return (await this.transactions.read((manager) => this.streamHead(manager, streamId))).version;
   }
 
-  async findIdempotencyRecord(key: string, now: Date): Promise<IdempotencyRecord | undefined> {
-    const [row] = await this.transactions.read((manager) =>
-      manager.query<Record<string, unknown>[]>(
-        this.sql(
-          `SELECT key, fingerprint, stream_id, version, position, recorded_at FROM idempotency_keys
-             WHERE key = ? AND expires_at > ?`,
-        ),
-        [key, toDbTime(this.transactions.engine, now)],
-      ),
-    );
-    if (row === undefined) return undefined;
-    return {
-      key: String(row.key),
-      fingerprint: String(row.fingerprint),
-      streamId: String(row.stream_id),
-      version: Number(row.version),
-      position: Number(row.position),
-      recordedAt: fromDbTime(row.recorded_at),
-    };
+  findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
+    return findIdempotencyRecord(this.transactions, scope, key, now);
+  }
+
+  deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number> {
+    return deleteExpiredIdempotencyRecords(this.transactions, now, limit);
   }
 
   onAppended(listener: (result: AppendResult) => void): () => void {

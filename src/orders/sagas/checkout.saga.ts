@@ -9,8 +9,8 @@ export const CHECKOUT_SAGA = 'checkout-saga';
 
 /**
  * Cart checked out → place its order. Runs on its own checkpointed subscription; the PlaceOrder it
- * sends is idempotent twice over (its Idempotency-Key derives from the checkout event, and the order
- * id from the cart), so redelivery after a crash places the order exactly once.
+ * sends is idempotent twice over (its Idempotency-Key derives from the checkout event, in the saga's
+ * own scope, and the order id from the cart), so redelivery after a crash places the order exactly once.
  */
 @Injectable()
 @SagaOf({ name: CHECKOUT_SAGA })
@@ -20,7 +20,7 @@ export class CheckoutSaga implements Saga {
       ofRecordedType(CartCheckedOut),
       map((recorded) => {
         const { cartId, customerId, lines, totalCents } = recorded.event;
-        return new PlaceOrder(cartId, customerId, lines, totalCents, causedBy(recorded));
+        return new PlaceOrder(cartId, customerId, lines, totalCents, causedBy(CHECKOUT_SAGA, recorded));
       }),
     );
   }
