@@ -8,6 +8,7 @@ import type { CommandContext } from '../../event-sourcing/command-context';
 import { AggregateIdPipe } from '../../http/aggregate-id.pipe';
 import { EventResponse } from '../../http/event-response';
 import { BoundedStringPipe } from '../../http/bounded-string.pipe';
+import { lengthRule } from '../../http/code-point-length';
 import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
 import { AggregateReadQuery } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
@@ -82,7 +83,7 @@ export class ShoppingCartsController {
   @RequireRole(Role.CartsWrite)
   @ApiOperation({ summary: 'Remove a quantity of a product (default: its whole line)' })
   @ApiParam(CART_ID_PARAM)
-  @ApiParam({ name: 'productId', description: 'The product to remove' })
+  @ApiParam({ name: 'productId', description: `The product to remove: ${lengthRule(1, 100)}` })
   @ApiCommandHeaders()
   @ApiOkResponse({ type: CartCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 422)
