@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType, statusSlug } from './problem-details';
 
 const DESCRIPTIONS: Record<number, [string, string, string]> = {
   400: ['Malformed JSON, an invalid field or header', 'validation-failed', 'The request has invalid fields'],
@@ -45,7 +45,7 @@ export function ApiProblemResponses(...statuses: number[]): MethodDecorator & Cl
   return applyDecorators(
     ApiExtraModels(ProblemDetails),
     ...statuses.map((status) => {
-      const [description, slug, detail] = DESCRIPTIONS[status] ?? ['Error', 'about:blank', ''];
+      const [description, slug, detail] = DESCRIPTIONS[status] ?? ['Error', statusSlug(status), ''];
       return ApiResponse({
         status,
         description,

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { jsonBodyOptions } from './json-body';
 import { jsonOnly } from './json-only.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { ProblemDetails } from './problem-details';
@@ -27,7 +28,7 @@ export function configureApp(app: INestApplication, { bodyLimit }: { bodyLimit: 
     }),
   );
   express.use(jsonOnly);
-  express.useBodyParser('json', { limit: bodyLimit });
+  express.useBodyParser('json', jsonBodyOptions(bodyLimit));
   express.set('query parser', 'simple');
   express.disable('x-powered-by');
   app.useGlobalPipes(requestValidationPipe());

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, problem } from './problem-details';
+import { problem, sendProblem } from './problem-details';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -29,5 +29,5 @@ export function jsonOnly(request: Request, response: Response, next: NextFunctio
       instance: request.originalUrl,
     },
   );
-  response.status(415).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  sendProblem(response, body);
 }
