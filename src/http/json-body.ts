@@ -7,6 +7,11 @@ const [QUOTE, BACKSLASH, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET] =
   character.charCodeAt(0),
 );
 
+/** Whether the request announces a body, which the body parser would wait for. */
+export function hasBody(request: IncomingMessage): boolean {
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+}
+
 /** Thrown from body-parser's `verify`, which keeps its status; it reaches the problem filter as the cause. */
 export class JsonTooDeep extends Error {
   readonly status = 400;

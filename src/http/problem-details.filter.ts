@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthenticationRequired, RoleRequired } from '../auth/auth.errors';
+import { AuthenticationRequired, DuplicateAuthorization, RateLimited, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
@@ -51,10 +51,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(error: unknown): Problem {
     if (error instanceof AuthenticationRequired) {
-      const challenge = error.invalidToken
-        ? `Bearer realm="ledgerline", error="invalid_token", error_description="${error.detail.replace(/["\\]/g, "'")}"`
-        : 'Bearer realm="ledgerline"';
-      return { body: problem(401, 'unauthenticated', error.detail), headers: { 'WWW-Authenticate': challenge } };
+      return {
+        body: problem(401, 'unauthenticated', error.detail),
+        headers: { 'WWW-Authenticate': error.challenge },
+      };
+    }
+    if (error instanceof DuplicateAuthorization)
+      return { body: problem(400, 'duplicate-authorization', error.message) };
+    if (error instanceof RateLimited) {
+      return {
+        body: problem(429, 'rate-limited', error.message),
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      };
     }
     if (error instanceof RoleRequired) {
       return {
@@ -107,7 +115,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const status = error.getStatus();
     // body-parser's errors arrive wrapped by Nest; name the cause a client can fix.
     const cause = error.cause as { type?: string; limit?: number } | undefined;
-    if (status === 429) return problem(429, 'rate-limited', error.message);
     if (status === 413 || cause?.type === 'entity.too.large') {
       const limit = cause?.limit === undefined ? '' : ` (${cause.limit} bytes)`;
       return problem(413, 'payload-too-large', `The request body is larger than the service accepts${limit}`);

@@ -33,6 +33,11 @@ const DROPPED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), '
 // eslint-disable-next-line no-control-regex -- U+0000 is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Text that both engines can store: no U+0000, no lone surrogate. */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 const refusal = (field: string, message: string): FieldError[] => [{ field: field || 'value', messages: [message] }];
 
 /**
@@ -41,7 +46,7 @@ const refusal = (field: string, message: string): FieldError[] => [{ field: fiel
  */
 function unacceptable(value: unknown, field = ''): FieldError[] {
   if (typeof value === 'string') {
-    return UNSTORABLE.test(value)
+    return !isStorableText(value)
       ? refusal(field, `${field || 'value'} must not contain U+0000 or a lone UTF-16 surrogate`)
       : [];
   }
