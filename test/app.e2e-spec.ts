@@ -30,7 +30,7 @@ describe('the application shell', () => {
     const response = await request(test.url).get('/no/such/route').expect(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({
-      type: 'about:blank',
+      type: 'urn:ledgerline:problem:not-found',
       title: 'Not Found',
       status: 404,
       instance: '/no/such/route',

@@ -40,6 +40,22 @@ describe('fuzzing every command body and query string', () => {
   });
   afterAll(() => test.close());
 
+  /** Names every object inherits: class-transformer used to drop them silently. */
+  const prototypeNames = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'];
+  /** Text PostgreSQL's jsonb cannot hold: lone surrogates (JSON.stringify escapes them as \udXXX). */
+  const unstorable = fc.oneof(
+    fc.constantFrom('ab\ud800cd', '\udc00', 'x\ud83d', '\ude00💥', '\u0000'),
+    fc
+      .tuple(fc.string({ maxLength: 10 }), fc.integer({ min: 0xd800, max: 0xdfff }))
+      .map(([text, unit]) => `${text}${String.fromCharCode(unit)}`),
+  );
+  /** Arrays and objects nested up to 2,000 deep: anything over 32 must be a 400, never a stack overflow. */
+  const nested = fc
+    .tuple(fc.integer({ min: 1, max: 2000 }), fc.boolean())
+    .map(([depth, arrays]) =>
+      arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+    );
+
   /** Values a client might send where a field is expected: right, wrong, odd and hostile. */
   const field = fc.oneof(
     fc.integer({ min: -5, max: 20_000 }),
@@ -53,17 +69,29 @@ describe('fuzzing every command body and query string', () => {
     fc.constant(null),
     fc.array(fc.integer(), { maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+    unstorable,
   );
   const body = (keys: string[]) =>
     fc.oneof(
       fc.record(Object.fromEntries(keys.map((key) => [key, field])), { requiredKeys: [] }),
       fc.record({ ...Object.fromEntries(keys.map((key) => [key, field])), extra: field }, { requiredKeys: [] }),
+      fc
+        .tuple(
+          fc.record(Object.fromEntries(keys.map((key) => [key, field]))),
+          fc.constantFrom(...prototypeNames),
+          field,
+        )
+        .map(([valid, name, value]) => ({ ...valid, [name]: value })),
       fc.anything({ maxDepth: 2 }),
       fc.jsonValue({ maxDepth: 2 }),
     );
   const rawBody = fc.oneof(
     fc.string({ maxLength: 60 }),
     fc.constantFrom('{', '{"a":', '[1,', 'nul', '{"quantity": 1e999}'),
+    nested,
+    fc.tuple(fc.constantFrom('customerId', 'productId', 'reason'), nested).map(([key, value]) => `{"${key}":${value}}`),
+    fc.constantFrom(...prototypeNames).map((name) => `{"customerId":"c","productId":"p","quantity":1,"${name}":1}`),
+    unstorable.map((text) => `{"customerId":${JSON.stringify(text)},"productId":${JSON.stringify(text)},"quantity":1}`),
   );
   const queryValue = fc.oneof(
     fc.string({ maxLength: 30 }),
@@ -71,7 +99,7 @@ describe('fuzzing every command body and query string', () => {
   );
   const query = (keys: string[]) =>
     fc
-      .array(fc.tuple(fc.constantFrom(...keys, 'extra'), queryValue), { maxLength: 4 })
+      .array(fc.tuple(fc.constantFrom(...keys, 'extra', ...prototypeNames), queryValue), { maxLength: 4 })
       .map((pairs) => pairs.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&'));
 
   async function holds(method: string, path: string, payload: unknown, raw = false): Promise<boolean> {
@@ -84,7 +112,40 @@ describe('fuzzing every command body and query string', () => {
     return true;
   }
 
+  async function refused(method: string, path: string, payload?: unknown): Promise<boolean> {
+    const before = await eventCount();
+    const { status, text } = await send(method, path, payload);
+    if (status !== 400 || (await eventCount()) !== before) {
+      throw new Error(`${method} ${path} ${JSON.stringify(payload)} → ${status} ${text}: expected 400 and no event`);
+    }
+    return true;
+  }
+
   const runs = { numRuns: 400 };
+  it('refuses any valid command with an Object.prototype name or unstorable text in it', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          { path: '/carts', valid: { customerId: 'c' }, text: 'customerId' },
+          {
+            path: `/carts/${cartId}/items`,
+            valid: { productId: 'p', quantity: 1, unitPriceCents: 1 },
+            text: 'productId',
+          },
+        ),
+        fc.oneof(
+          fc.tuple(fc.constantFrom(...prototypeNames), field).map(([name, value]) => ({ name, value })),
+          unstorable.map((value) => ({ name: undefined, value })),
+        ),
+        ({ path, valid, text }, { name, value }) => refused('POST', path, { ...valid, [name ?? text]: value }),
+      ),
+      runs,
+    ));
+  it('refuses a query with an Object.prototype name', () =>
+    fc.assert(
+      fc.asyncProperty(fc.constantFrom(...prototypeNames), (name) => refused('GET', `/carts?customerId=c&${name}=1`)),
+      { numRuns: 50 },
+    ));
   it('POST /carts', () =>
     fc.assert(
       fc.asyncProperty(body(['customerId']), (payload) => holds('POST', '/carts', payload)),

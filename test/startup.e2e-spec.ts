@@ -12,6 +12,9 @@ describe('starting the built service', () => {
     [{ DATABASE_TYPE: 'postgres' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ CONSISTENCY_WAIT_MS: '-1' }, 'CONSISTENCY_WAIT_MS'],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS'],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }, 'HTTP_HEADERS_TIMEOUT_MS'],
+    [{ AUTH_MAX_TOKEN_LIFETIME_S: '0' }, 'AUTH_MAX_TOKEN_LIFETIME_S'],
   ])('refuses %j, naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', ...env });
     expect(code).toBe(1);

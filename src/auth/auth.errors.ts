@@ -1,4 +1,7 @@
-/** No usable bearer token: missing, malformed, badly signed, expired or not yet valid. */
+/**
+ * No usable bearer token: missing, malformed, badly signed, expired or not yet valid. `detail` is always
+ * one of our own fixed texts, never token content: it is sent in the WWW-Authenticate header.
+ */
 export class AuthenticationRequired extends Error {
   constructor(
     readonly detail: string,
@@ -8,6 +11,13 @@ export class AuthenticationRequired extends Error {
     super(detail);
     this.name = 'AuthenticationRequired';
   }
+
+  /** The RFC 6750 challenge for the WWW-Authenticate header. */
+  get challenge(): string {
+    return this.invalidToken
+      ? `Bearer realm="ledgerline", error="invalid_token", error_description="${this.detail}"`
+      : 'Bearer realm="ledgerline"';
+  }
 }
 
 /** A valid token without the role the route needs. */
@@ -15,5 +25,21 @@ export class RoleRequired extends Error {
   constructor(readonly role: string) {
     super(`This route needs the "${role}" role`);
     this.name = 'RoleRequired';
+  }
+}
+
+/** More than one Authorization header: which credentials count would be a guess. */
+export class DuplicateAuthorization extends Error {
+  constructor(count: number) {
+    super(`Send one Authorization header, not ${count}`);
+    this.name = 'DuplicateAuthorization';
+  }
+}
+
+/** The client spent its requests for now. */
+export class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many requests from this client; see Retry-After');
+    this.name = 'RateLimited';
   }
 }

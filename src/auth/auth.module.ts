@@ -2,17 +2,17 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
-import { RateLimitGuard } from './rate-limit.guard';
+import { AuthenticationMiddleware } from './authentication.middleware';
+import { RateLimiter } from './rate-limiter';
+import { TokenVerifier } from './token-verifier';
 
 /**
- * Who may call what (JWT bearer tokens and roles) and how often (a per-client rate limit). The guards
- * run in this order, so the rate limit counts per token subject once a token is verified, else per IP.
+ * Who may call what (JWT bearer tokens and roles) and how often (a per-client rate limit). The rate
+ * limit and the token are checked by AuthenticationMiddleware, which configureApp mounts before the
+ * body parser; the role per route by AuthGuard.
  */
 @Module({
   imports: [JwtModule.register({})],
-  providers: [
-    { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
-  ],
+  providers: [RateLimiter, TokenVerifier, AuthenticationMiddleware, { provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class AuthModule {}

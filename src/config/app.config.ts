@@ -1,10 +1,14 @@
 import { registerAs } from '@nestjs/config';
-import { integerMapVar, integerVar, listVar, stringVar } from './env';
+import { integerMapVar, integerVar, InvalidEnvironmentVariable, listVar, stringVar } from './env';
 
 export interface AppConfig {
   port: number;
   /** Largest accepted JSON body; larger ones answer 413. */
   bodyLimit: string;
+  /** How long a client may take to send a whole request, body included, before it gets 408. */
+  httpRequestTimeoutMs: number;
+  /** How long a client may take to send the request's headers; at most httpRequestTimeoutMs. */
+  httpHeadersTimeoutMs: number;
   /** How long a `consistentWith` query waits for the read model before answering 503. */
   consistencyWaitMs: number;
   /** How many times a blind (no If-Match) command is re-decided after a concurrent write. */
@@ -21,9 +25,20 @@ export interface AppConfig {
 }
 
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const httpRequestTimeoutMs = integerVar(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 });
+  const httpHeadersTimeoutMs = integerVar(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 });
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new InvalidEnvironmentVariable(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      String(httpHeadersTimeoutMs),
+      `at most HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`,
+    );
+  }
   return {
     port: integerVar(env, 'PORT', 3000, { min: 0, max: 65535 }),
     bodyLimit: stringVar(env, 'BODY_LIMIT', '100kb'),
+    httpRequestTimeoutMs,
+    httpHeadersTimeoutMs,
     consistencyWaitMs: integerVar(env, 'CONSISTENCY_WAIT_MS', 5000, { min: 0, max: 60000 }),
     commandRetries: integerVar(env, 'COMMAND_RETRIES', 10, { min: 0, max: 1000 }),
     idempotencyRetentionHours: integerVar(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, { min: 1, max: 24 * 365 }),

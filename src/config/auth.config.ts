@@ -10,6 +10,8 @@ export interface AuthConfig {
   audience: string | undefined;
   /** Requests per client (token subject, else IP) per minute; 0 disables the limit. */
   rateLimitPerMinute: number;
+  /** Longest accepted token lifetime, `exp` minus `iat` (or minus now, without `iat`). */
+  maxTokenLifetimeS: number;
 }
 
 function optional(env: Record<string, string | undefined>, name: string): string | undefined {
@@ -54,6 +56,7 @@ export function readAuthConfig(env: Record<string, string | undefined> = process
     issuer: optional(env, 'AUTH_JWT_ISSUER'),
     audience: optional(env, 'AUTH_JWT_AUDIENCE'),
     rateLimitPerMinute: integerVar(env, 'RATE_LIMIT_PER_MINUTE', 6000, { min: 0, max: 10_000_000 }),
+    maxTokenLifetimeS: integerVar(env, 'AUTH_MAX_TOKEN_LIFETIME_S', 86_400, { min: 1, max: 31_536_000 }),
   };
 }
 

@@ -99,10 +99,13 @@ export class AggregateAlreadyExists extends Error {
   }
 }
 
-/** PostgreSQL's jsonb cannot hold U+0000, so no engine stores it: the same events work everywhere. */
+/**
+ * PostgreSQL's jsonb cannot hold U+0000 or a lone UTF-16 surrogate, so no engine stores them: the same
+ * events work everywhere.
+ */
 export class UnstorableEvent extends Error {
   constructor(readonly streamId: string) {
-    super(`An event for ${streamId} contains the character U+0000, which the event store cannot hold`);
+    super(`An event for ${streamId} contains U+0000 or a lone UTF-16 surrogate, which the event store cannot hold`);
     this.name = 'UnstorableEvent';
   }
 }

@@ -4,8 +4,12 @@ import { UnknownEventType, UnstorableEvent } from './event-sourcing.errors';
 
 export type EventData = Record<string, unknown>;
 
-/** JSON's escape of U+0000, not preceded by an escaped backslash (which would make it literal text). */
-const ESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+/**
+ * JSON's escape of U+0000 or of a lone UTF-16 surrogate, not preceded by an escaped backslash (which would
+ * make it literal text). JSON.stringify writes paired surrogates as the character itself and escapes only
+ * lone ones, so any surrogate escape in its output is a lone one.
+ */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
 /** Turns an older stored shape into the next version's type and data. */
 export type Upcaster = (data: EventData) => { type: string; data: EventData };
@@ -25,8 +29,8 @@ export class EventTypeRegistry {
   }
 
   /**
-   * The stored form of a batch of events and their metadata, as JSON text. Refuses U+0000, which
-   * PostgreSQL's jsonb cannot hold, on every engine alike.
+   * The stored form of a batch of events and their metadata, as JSON text. Refuses U+0000 and lone
+   * surrogates, which PostgreSQL's jsonb cannot hold, on every engine alike.
    */
   toStoredJson(
     streamId: string,
@@ -38,7 +42,7 @@ export class EventTypeRegistry {
       return { type, data: JSON.stringify(data) };
     });
     const metadataJson = JSON.stringify(metadata);
-    if (ESCAPED_NUL.test(metadataJson) || rows.some((row) => ESCAPED_NUL.test(row.data))) {
+    if (UNSTORABLE_ESCAPE.test(metadataJson) || rows.some((row) => UNSTORABLE_ESCAPE.test(row.data))) {
       throw new UnstorableEvent(streamId);
     }
     return { rows, metadata: metadataJson };

@@ -1,14 +1,12 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { SkipRateLimit } from '../auth/rate-limit.guard';
 import { PublicRoute } from '../auth/roles';
 import { HealthResponse } from './health.response';
 
 @ApiTags('health')
 @Controller('health')
 @PublicRoute()
-@SkipRateLimit()
 export class HealthController {
   constructor(private readonly dataSource: DataSource) {}
 

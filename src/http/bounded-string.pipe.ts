@@ -1,7 +1,8 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { codePointLength, lengthRule } from './code-point-length';
 import { RequestValidationFailed } from './request-validation';
 
-/** A path or query string of 1 to `max` characters, refused with the usual 400 field error otherwise. */
+/** A path or query string of 1 to `max` code points, refused with the usual 400 field error otherwise. */
 @Injectable()
 export class BoundedStringPipe implements PipeTransform<string, string> {
   constructor(
@@ -10,9 +11,10 @@ export class BoundedStringPipe implements PipeTransform<string, string> {
   ) {}
 
   transform(value: string): string {
-    if (value.length < 1 || value.length > this.max) {
+    const length = codePointLength(value);
+    if (length < 1 || length > this.max) {
       throw new RequestValidationFailed([
-        { field: this.field, messages: [`${this.field} must be 1 to ${this.max} characters`] },
+        { field: this.field, messages: [`${this.field} must be ${lengthRule(1, this.max)}`] },
       ]);
     }
     return value;

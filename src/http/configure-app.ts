@@ -1,7 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { AuthenticationMiddleware } from '../auth/authentication.middleware';
+import type { AppConfig } from '../config/app.config';
+import { jsonBodyOptions } from './json-body';
 import { jsonOnly } from './json-only.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { ProblemDetails } from './problem-details';
@@ -33,8 +38,18 @@ const BEARER_DESCRIPTION = [
  * Everything the HTTP surface needs beyond the modules: validation, problem+json errors, the body
  * limit and the OpenAPI document. Shared by `main.ts` and the e2e tests so both run the same stack.
  */
-export function configureApp(app: INestApplication, { bodyLimit }: { bodyLimit: string }): void {
+export function configureApp(
+  app: INestApplication,
+  { bodyLimit, httpRequestTimeoutMs, httpHeadersTimeoutMs }: AppConfig,
+): void {
   const express = app as NestExpressApplication;
+  // Node's defaults let a client hold a connection for 5 minutes by sending a body one byte at a time.
+  // connectionsCheckingInterval is read when the server starts listening; @types/node only knows the option.
+  const server = express.getHttpServer() as Server & { connectionsCheckingInterval: number };
+  server.requestTimeout = httpRequestTimeoutMs;
+  server.headersTimeout = httpHeadersTimeoutMs;
+  // Node enforces both on a sweep, every 30 s by default: a stalled request would outlive a short limit.
+  server.connectionsCheckingInterval = Math.min(1000, httpHeadersTimeoutMs);
   express.use(
     helmet({
       // Swagger UI styles itself inline and shows data: images; everything else stays same-origin.
@@ -48,8 +63,13 @@ export function configureApp(app: INestApplication, { bodyLimit }: { bodyLimit: 
       },
     }),
   );
+  // In this order: rate limit and token before anything reads the body, then its media type and size.
+  const authentication = app.get(AuthenticationMiddleware);
+  express.use((request: Request, response: Response, next: NextFunction) =>
+    authentication.use(request, response, next),
+  );
   express.use(jsonOnly);
-  express.useBodyParser('json', { limit: bodyLimit });
+  express.useBodyParser('json', jsonBodyOptions(bodyLimit));
   express.set('query parser', 'simple');
   express.disable('x-powered-by');
   app.useGlobalPipes(requestValidationPipe());

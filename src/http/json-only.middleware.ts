@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, problem } from './problem-details';
+import { hasBody } from './json-body';
+import { problem, sendProblem } from './problem-details';
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -9,18 +10,15 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
  * (checkout, shipment) need no Content-Type.
  */
 export function jsonOnly(request: Request, response: Response, next: NextFunction): void {
-  const hasBody =
-    request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
   const contentType = request.headers['content-type'];
   if (
     ['GET', 'HEAD', 'OPTIONS'].includes(request.method) ||
-    !hasBody ||
+    !hasBody(request) ||
     (contentType !== undefined && JSON_TYPE.test(contentType))
   ) {
     next();
     return;
   }
-  // Sent here rather than thrown: Express middleware errors never reach Nest's exception filters.
   const body = problem(
     415,
     'unsupported-media-type',
@@ -29,5 +27,5 @@ export function jsonOnly(request: Request, response: Response, next: NextFunctio
       instance: request.originalUrl,
     },
   );
-  response.status(415).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  sendProblem(response, body);
 }

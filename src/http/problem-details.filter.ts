@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthenticationRequired, RoleRequired } from '../auth/auth.errors';
+import { AuthenticationRequired, DuplicateAuthorization, RateLimited, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
@@ -11,6 +11,7 @@ import {
   PositionNotWritten,
   PreconditionFailed,
   ReadModelBehind,
+  UnstorableEvent,
   VersionNotFound,
 } from '../event-sourcing/event-sourcing.errors';
 import {
@@ -19,8 +20,11 @@ import {
   SubscriptionNotFound,
   SubscriptionNotRebuildable,
 } from '../event-sourcing/subscriptions/subscription.errors';
-import { PROBLEM_CONTENT_TYPE, problem, ProblemDetails } from './problem-details';
+import { JsonTooDeep } from './json-body';
+import { problem, ProblemDetails, sendProblem, statusSlug } from './problem-details';
 import { RequestValidationFailed } from './request-validation';
+
+const MAX_LISTED_ERRORS = 20;
 
 interface Problem {
   body: ProblemDetails;
@@ -42,19 +46,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     body.instance = request.originalUrl;
-    response
-      .status(body.status)
-      .set(headers ?? {})
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify(body));
+    sendProblem(response, body, headers);
   }
 
   private toProblem(error: unknown): Problem {
     if (error instanceof AuthenticationRequired) {
-      const challenge = error.invalidToken
-        ? `Bearer realm="ledgerline", error="invalid_token", error_description="${error.detail.replace(/["\\]/g, "'")}"`
-        : 'Bearer realm="ledgerline"';
-      return { body: problem(401, 'unauthenticated', error.detail), headers: { 'WWW-Authenticate': challenge } };
+      return {
+        body: problem(401, 'unauthenticated', error.detail),
+        headers: { 'WWW-Authenticate': error.challenge },
+      };
+    }
+    if (error instanceof DuplicateAuthorization)
+      return { body: problem(400, 'duplicate-authorization', error.message) };
+    if (error instanceof RateLimited) {
+      return {
+        body: problem(429, 'rate-limited', error.message),
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      };
     }
     if (error instanceof RoleRequired) {
       return {
@@ -62,11 +70,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' },
       };
     }
-    if (error instanceof RequestValidationFailed) {
-      return {
-        body: problem(400, 'validation-failed', 'The request has invalid fields', { errors: error.fieldErrors }),
-      };
-    }
+    if (error instanceof RequestValidationFailed) return { body: validationProblem(error) };
     if (error instanceof DomainRuleViolation) return { body: problem(422, error.code, error.message) };
     if (error instanceof AggregateNotFound || error instanceof VersionNotFound) {
       return { body: problem(404, 'not-found', error.message) };
@@ -103,22 +107,35 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: { 'Retry-After': '1' },
       };
     }
-    return { body: problem(500, 'about:blank', 'An unexpected error occurred') };
+    if (error instanceof UnstorableEvent) return { body: problem(400, 'unstorable-text', error.message) };
+    return { body: problem(500, 'internal-error', 'An unexpected error occurred') };
   }
 
   private fromHttpException(error: HttpException): ProblemDetails {
     const status = error.getStatus();
     // body-parser's errors arrive wrapped by Nest; name the cause a client can fix.
-    const cause = error.cause as { type?: string } | undefined;
-    if (status === 429) return problem(429, 'rate-limited', error.message);
+    const cause = error.cause as { type?: string; limit?: number } | undefined;
     if (status === 413 || cause?.type === 'entity.too.large') {
-      return problem(413, 'payload-too-large', 'The request body is larger than the service accepts');
+      const limit = cause?.limit === undefined ? '' : ` (${cause.limit} bytes)`;
+      return problem(413, 'payload-too-large', `The request body is larger than the service accepts${limit}`);
     }
+    if (cause instanceof JsonTooDeep) return problem(400, 'json-too-deep', cause.message);
+    if (cause?.type === 'entity.parse.failed') return problem(400, 'malformed-json', 'The body is not valid JSON');
     const response = error.getResponse();
     const message =
       typeof response === 'string'
         ? response
         : ((response as { message?: string | string[] }).message ?? error.message);
-    return problem(status, 'about:blank', Array.isArray(message) ? message.join('; ') : message);
+    // Plain HTTP statuses (unknown route, bad header) get a type named after the status, e.g. not-found.
+    return problem(status, statusSlug(status), Array.isArray(message) ? message.join('; ') : message);
   }
+}
+
+/** A validation problem listing at most MAX_LISTED_ERRORS fields, so its size stays bounded. */
+function validationProblem({ fieldErrors }: RequestValidationFailed): ProblemDetails {
+  const detail =
+    fieldErrors.length <= MAX_LISTED_ERRORS
+      ? 'The request has invalid fields'
+      : `The request has ${fieldErrors.length} invalid fields; the first ${MAX_LISTED_ERRORS} are listed`;
+  return problem(400, 'validation-failed', detail, { errors: fieldErrors.slice(0, MAX_LISTED_ERRORS) });
 }

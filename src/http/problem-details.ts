@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 
 /** One field that failed validation. */
@@ -37,18 +38,29 @@ export function problemType(slug: string): string {
   return `urn:ledgerline:problem:${slug}`;
 }
 
-/** A problem of this API; `about:blank` for plain HTTP statuses, else `urn:ledgerline:problem:<slug>`. */
+/** The slug of a plain HTTP status, e.g. `not-found` for 404. */
+export function statusSlug(status: number): string {
+  return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '-');
+}
+
+/** A problem of this API, typed `urn:ledgerline:problem:<slug>`. */
 export function problem(
   status: number,
   slug: string,
   detail: string,
   extra: Partial<ProblemDetails> = {},
 ): ProblemDetails {
-  return {
-    type: slug === 'about:blank' ? slug : problemType(slug),
-    title: STATUS_CODES[status] ?? 'Error',
-    status,
-    detail,
-    ...extra,
-  };
+  return { type: problemType(slug), title: STATUS_CODES[status] ?? 'Error', status, detail, ...extra };
+}
+
+/**
+ * Writes the problem as the whole response. Not express's `send`: that adds a weak ETag computed from
+ * the body, which would make an error look like a cacheable representation.
+ */
+export function sendProblem(response: Response, body: ProblemDetails, headers: Record<string, string> = {}): void {
+  response
+    .status(body.status)
+    .set(headers)
+    .set('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`)
+    .end(JSON.stringify(body));
 }

@@ -85,7 +85,7 @@ export class SubscriptionsController {
     description: "The parked event's global position",
   })
   @ApiProblemResponses(
-    problemSample(400, 'about:blank', 'Validation failed (numeric string is expected)', 'position is not a number'),
+    problemSample(400, 'bad-request', 'Validation failed (numeric string is expected)', 'position is not a number'),
     NO_SUCH_SUBSCRIPTION,
     notFound(new ParkedEventNotFound('checkout-saga', 57), 'The subscription has no event parked at this position'),
     problemSample(

@@ -152,6 +152,21 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
         expect(await store.readStream(id)).toEqual([]);
       });
 
+      it('refuses lone UTF-16 surrogates in data or metadata on every engine, and keeps paired ones', async () => {
+        const id = stream();
+        for (const lone of ['ab\ud800cd', '\udfff', 'x\ud83d']) {
+          await expect(store.append(id, NO_STREAM, [new ThingHappened(lone)])).rejects.toBeInstanceOf(UnstorableEvent);
+          await expect(
+            store.append(id, NO_STREAM, [new ThingHappened('fine')], { metadata: { actor: lone } }),
+          ).rejects.toBeInstanceOf(UnstorableEvent);
+        }
+        expect(await store.readStream(id)).toEqual([]);
+        await store.append(id, NO_STREAM, [new ThingHappened('💥 \\ud800 as text')]);
+        expect((await store.readStream(id)).map((recorded) => recorded.event)).toEqual([
+          new ThingHappened('💥 \\ud800 as text'),
+        ]);
+      });
+
       it('tells listeners about each committed append, and not about refused ones', async () => {
         const seen: number[][] = [];
         const stop = store.onAppended((result) => seen.push(result.positions));

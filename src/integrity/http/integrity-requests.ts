@@ -1,14 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
+import { CodePointLength, lengthRule } from '../../http/code-point-length';
 
 export class IntegrityQuery {
   @ApiPropertyOptional({
     minLength: 1,
     maxLength: 300,
-    description: 'Check only this stream, e.g. `shopping-cart-<cartId>` (default: every stream)',
+    description: `Check only this stream, e.g. \`shopping-cart-<cartId>\` (default: every stream): ${lengthRule(1, 300)}`,
   })
   @IsOptional()
   @IsString()
-  @Length(1, 300)
+  @CodePointLength(1, 300)
   streamId?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { CodePointLength, lengthRule } from '../../http/code-point-length';
 import { ConsistentReadQuery } from '../../http/read-queries';
 
 export class PayOrderRequest {
@@ -12,22 +13,31 @@ export class PayOrderRequest {
 }
 
 export class CancelOrderRequest {
-  @ApiProperty({ minLength: 1, maxLength: 500, example: 'Customer changed their mind' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 500,
+    example: 'Customer changed their mind',
+    description: lengthRule(1, 500),
+  })
   @IsString()
-  @Length(1, 500)
+  @CodePointLength(1, 500)
   reason!: string;
 }
 
 export class ListOrdersQuery extends ConsistentReadQuery {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: "The customer's orders, e.g. customer-42" })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    description: `The customer's orders, e.g. customer-42: ${lengthRule(1, 100)}`,
+  })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @CodePointLength(1, 100)
   customerId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The cart the order was placed from' })
+  @ApiPropertyOptional({ format: 'uuid', description: `The cart the order was placed from: ${lengthRule(1, 100)}` })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @CodePointLength(1, 100)
   cartId?: string;
 }

@@ -5,11 +5,13 @@ import {
   InvalidPrice,
   InvalidQuantity,
   LineQuantityExceeded,
+  MAX_LINES,
   MAX_QUANTITY,
   MAX_UNIT_PRICE_CENTS,
   NotEnoughInCart,
   PriceRequired,
   ProductNotInCart,
+  TooManyLines,
 } from './shopping-cart.errors';
 import { CartCheckedOut, CartLine, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from './shopping-cart.events';
 
@@ -61,6 +63,7 @@ export class ShoppingCart extends EventSourcedAggregate {
     this.assertOpen();
     assertQuantity(quantity);
     const line = this.lineItems.get(productId);
+    if (line === undefined && this.lineItems.size >= MAX_LINES) throw new TooManyLines(productId);
     const price = unitPriceCents ?? line?.unitPriceCents;
     if (price === undefined) throw new PriceRequired(productId);
     if (!Number.isSafeInteger(price) || price < 0 || price > MAX_UNIT_PRICE_CENTS) throw new InvalidPrice(price);

@@ -56,5 +56,14 @@ export class PriceRequired extends DomainRuleViolation {
   }
 }
 
+export class TooManyLines extends DomainRuleViolation {
+  readonly code = 'too-many-lines';
+  constructor(productId: string) {
+    super(`Cannot add product ${productId}: a cart holds at most ${MAX_LINES} distinct products`);
+  }
+}
+
 export const MAX_QUANTITY = 10_000;
+/** Distinct products per cart: bounds the cart's snapshot, its read-model row and its checkout event. */
+export const MAX_LINES = 1000;
 export const MAX_UNIT_PRICE_CENTS = 100_000_000;

@@ -16,8 +16,10 @@ import {
   InvalidQuantity,
   LineQuantityExceeded,
   NotEnoughInCart,
+  MAX_LINES,
   PriceRequired,
   ProductNotInCart,
+  TooManyLines,
 } from './shopping-cart.errors';
 import { CartCheckedOut, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from './shopping-cart.events';
 
@@ -141,6 +143,25 @@ describe('a cart holding a product', () => {
           10_750,
         ),
       ));
+});
+
+describe('a cart holding the most distinct products it may', () => {
+  const full = () => [opened(), ...Array.from({ length: MAX_LINES }, (_, n) => added(`product-${n}`, 1, 100))];
+
+  it('refuses one more product', () =>
+    given(...full())
+      .when(new AddItemToCart(cartId, 'one-too-many', 1, 100))
+      .thenFails(TooManyLines, /1000/));
+
+  it('still grows a line it holds', () =>
+    given(...full())
+      .when(new AddItemToCart(cartId, 'product-7', 1, undefined))
+      .then(added('product-7', 1, 100)));
+
+  it('takes a new product once a line is gone', () =>
+    given(...full(), removed('product-7', 1))
+      .when(new AddItemToCart(cartId, 'one-more', 1, 100))
+      .then(added('one-more', 1, 100)));
 });
 
 describe('a checked-out cart', () => {

@@ -1,20 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { CodePointLength, lengthRule } from '../../http/code-point-length';
 import { QueryInteger } from '../../http/query-integer';
 import { ConsistentReadQuery } from '../../http/read-queries';
 import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS } from '../domain/shopping-cart.errors';
 
 export class OpenCartRequest {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'customer-42' })
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'customer-42', description: lengthRule(1, 100) })
   @IsString()
-  @Length(1, 100)
+  @CodePointLength(1, 100)
   customerId!: string;
 }
 
 export class AddItemRequest {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'sku-running-shoes-42' })
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'sku-running-shoes-42', description: lengthRule(1, 100) })
   @IsString()
-  @Length(1, 100)
+  @CodePointLength(1, 100)
   productId!: string;
 
   @ApiProperty({
@@ -62,8 +63,8 @@ export class RemoveItemQuery {
 }
 
 export class CustomerCartsQuery extends ConsistentReadQuery {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'customer-42' })
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'customer-42', description: lengthRule(1, 100) })
   @IsString()
-  @Length(1, 100)
+  @CodePointLength(1, 100)
   customerId!: string;
 }

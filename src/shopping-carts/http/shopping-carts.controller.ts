@@ -16,6 +16,7 @@ import {
   versionProblems,
 } from '../../http/api-problem-responses.decorator';
 import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
+import { lengthRule } from '../../http/code-point-length';
 import { AggregateReadQuery } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
@@ -122,7 +123,7 @@ export class ShoppingCartsController {
   @RequireRole(Role.CartsWrite)
   @ApiOperation({ summary: 'Remove a quantity of a product (default: its whole line)' })
   @ApiParam(CART_ID_PARAM)
-  @ApiParam({ name: 'productId', description: 'The product to remove' })
+  @ApiParam({ name: 'productId', description: `The product to remove: ${lengthRule(1, 100)}` })
   @ApiCommandHeaders()
   @ApiOkResponse({ type: CartCommandResponse })
   @ApiProblemResponses(
