@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAppExpectingExit, startAppProcess } from './support/app-process';
@@ -28,5 +28,12 @@ describe('starting the built service', () => {
       await app.stop();
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it('has an npm start:prod script that runs the built entry point', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    const entry = /^node (\S+)$/.exec(scripts['start:prod'] ?? '')?.[1];
+    expect(entry).toBeDefined();
+    expect(existsSync(entry!) || existsSync(`${entry}.js`)).toBe(true);
   });
 });
