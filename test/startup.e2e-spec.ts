@@ -12,10 +12,25 @@ describe('starting the built service', () => {
     [{ DATABASE_TYPE: 'postgres' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ CONSISTENCY_WAIT_MS: '-1' }, 'CONSISTENCY_WAIT_MS'],
-  ])('refuses %j, naming %s', async (env, variable) => {
-    const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', ...env });
+    [{ AUTH_MODE: 'jwt' }, 'AUTH_JWT_SECRET'],
+    [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
+    [{ BODY_LIMIT: '-5kb' }, 'BODY_LIMIT'],
+    [{ PAUSED_SUBSCRIPTIONS: 'cart-details,nope' }, 'PAUSED_SUBSCRIPTIONS'],
+  ])('refuses %j with one line naming %s', async (env, variable) => {
+    const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);
-    expect(output).toContain(`Invalid environment variable ${variable}`);
+    const errors = output.split('\n').filter((line) => /\bERROR\b|^\s+at /.test(line));
+    expect(errors).toEqual([expect.stringContaining(`Invalid environment variable ${variable}`)]);
+  });
+
+  it('lists the subscriptions there are when PAUSED_SUBSCRIPTIONS names another', async () => {
+    const { output } = await runAppExpectingExit({
+      DATABASE_PATH: ':memory:',
+      PORT: '0',
+      PAUSED_SUBSCRIPTIONS: 'nope',
+    });
+    for (const name of ['cart-details', 'customer-carts', 'order-details', 'checkout-saga'])
+      expect(output).toContain(name);
   });
 
   it('creates its SQLite file, runs the migrations and serves /health', async () => {

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { integerMapVar, integerVar, listVar, stringVar } from './env';
+import { integerMapVar, integerVar, listVar, sizeVar } from './env';
 
 export interface AppConfig {
   port: number;
@@ -23,7 +23,7 @@ export interface AppConfig {
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   return {
     port: integerVar(env, 'PORT', 3000, { min: 0, max: 65535 }),
-    bodyLimit: stringVar(env, 'BODY_LIMIT', '100kb'),
+    bodyLimit: sizeVar(env, 'BODY_LIMIT', '100kb'),
     consistencyWaitMs: integerVar(env, 'CONSISTENCY_WAIT_MS', 5000, { min: 0, max: 60000 }),
     commandRetries: integerVar(env, 'COMMAND_RETRIES', 10, { min: 0, max: 1000 }),
     idempotencyRetentionHours: integerVar(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, { min: 1, max: 24 * 365 }),

@@ -44,6 +44,16 @@ export function stringVar(env: Env, name: string, fallback: string): string {
   return raw(env, name) ?? fallback;
 }
 
+/** A size as express's body parser takes it: bytes (`1048576`) or with a unit (`100kb`, `1.5mb`). */
+export function sizeVar(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^(\d+ *b?|\d+(\.\d+)? *[kmgtp]b)$/i.test(value)) {
+    throw new InvalidEnvironmentVariable(name, value, 'a size in bytes, or with a unit such as 512kb or 1mb');
+  }
+  return value;
+}
+
 export function optionalUrlVar(env: Env, name: string, protocols: readonly string[]): string | undefined {
   const value = raw(env, name);
   if (value === undefined) return undefined;
