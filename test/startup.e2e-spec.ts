@@ -15,6 +15,7 @@ describe('starting the built service', () => {
     [{ AUTH_MODE: 'jwt' }, 'AUTH_JWT_SECRET'],
     [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
     [{ BODY_LIMIT: '-5kb' }, 'BODY_LIMIT'],
+    [{ HOST: 'not a host' }, 'HOST'],
     [{ PAUSED_SUBSCRIPTIONS: 'cart-details,nope' }, 'PAUSED_SUBSCRIPTIONS'],
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
@@ -42,6 +43,19 @@ describe('starting the built service', () => {
     } finally {
       await app.stop();
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [{}, /Listening on http:\/\/(0\.0\.0\.0|\[::\]):(\d+) /],
+    [{ HOST: '127.0.0.1' }, /Listening on http:\/\/127\.0\.0\.1:(\d+) /],
+  ])('with %j logs the address it really listens on', async (env, logged) => {
+    const app = await startAppProcess({ DATABASE_PATH: ':memory:', ...env });
+    try {
+      expect(app.output()).toMatch(logged);
+      expect(app.output()).toContain(`:${new URL(app.url).port} `);
+    } finally {
+      await app.stop();
     }
   });
 

@@ -1,7 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import { integerMapVar, integerVar, listVar, sizeVar } from './env';
+import { integerMapVar, integerVar, listVar, optionalHostVar, sizeVar } from './env';
 
 export interface AppConfig {
+  /** The interface to listen on; undefined means every interface. */
+  host: string | undefined;
   port: number;
   /** Largest accepted JSON body; larger ones answer 413. */
   bodyLimit: string;
@@ -22,6 +24,7 @@ export interface AppConfig {
 
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   return {
+    host: optionalHostVar(env, 'HOST'),
     port: integerVar(env, 'PORT', 3000, { min: 0, max: 65535 }),
     bodyLimit: sizeVar(env, 'BODY_LIMIT', '100kb'),
     consistencyWaitMs: integerVar(env, 'CONSISTENCY_WAIT_MS', 5000, { min: 0, max: 60000 }),
