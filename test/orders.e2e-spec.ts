@@ -256,6 +256,16 @@ describe('orders over HTTP', () => {
     }
   });
 
+  it('words the 404 of a malformed order id like that of a well-formed one', async () => {
+    const unknown = randomUUID();
+    const detail = async (id: string) =>
+      ((await api().get(`/orders/${id}`).expect(404)).body as { detail: string }).detail;
+    expect([await detail(unknown), await detail('abc')]).toEqual([
+      `Order ${unknown} does not exist`,
+      'Order abc does not exist',
+    ]);
+  });
+
   it('documents the order, event feed and subscription routes in /docs-json', async () => {
     const document = (await api().get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;

@@ -29,6 +29,7 @@ const toResponse = ({ aggregateId, version, position }: CommandResult): OrderCom
 });
 
 const ORDER_ID_PARAM = { name: 'orderId', format: 'uuid', description: 'The order (a UUID)' } as const;
+const orderIdPipe = new AggregateIdPipe(Order);
 
 /** Orders are placed by the checkout saga when a cart is checked out; clients pay, ship or cancel them. */
 @ApiTags('orders')
@@ -49,7 +50,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 413, 422)
   async pay(
-    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Param('orderId', orderIdPipe) orderId: string,
     @Body() body: PayOrderRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<OrderCommandResponse> {
@@ -65,7 +66,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 422)
   async ship(
-    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Param('orderId', orderIdPipe) orderId: string,
     @CommandContextFrom() context: CommandContext,
   ): Promise<OrderCommandResponse> {
     return toResponse(await this.commands.execute(new ShipOrder(orderId, context)));
@@ -80,7 +81,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 413, 422)
   async cancel(
-    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Param('orderId', orderIdPipe) orderId: string,
     @Body() body: CancelOrderRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<OrderCommandResponse> {
@@ -107,7 +108,7 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: OrderResponse, description: 'The order; ETag is its version' })
   @ApiProblemResponses(400, 404, 503)
-  get(@Param('orderId', AggregateIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
+  get(@Param('orderId', orderIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));
   }
@@ -118,7 +119,7 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(404)
-  events(@Param('orderId', AggregateIdPipe) orderId: string): Promise<EventResponse[]> {
+  events(@Param('orderId', orderIdPipe) orderId: string): Promise<EventResponse[]> {
     return this.queries.execute(new GetAggregateEvents(Order, orderId));
   }
 }

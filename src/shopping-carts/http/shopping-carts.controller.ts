@@ -32,6 +32,7 @@ const toResponse = ({ aggregateId, version, position }: CommandResult): CartComm
 });
 
 const CART_ID_PARAM = { name: 'cartId', format: 'uuid', description: 'The cart (a UUID)' } as const;
+const cartIdPipe = new AggregateIdPipe(ShoppingCart);
 
 @ApiTags('carts')
 @Controller('carts')
@@ -67,7 +68,7 @@ export class ShoppingCartsController {
   @ApiOkResponse({ type: CartCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 413, 422)
   async addItem(
-    @Param('cartId', AggregateIdPipe) cartId: string,
+    @Param('cartId', cartIdPipe) cartId: string,
     @Body() body: AddItemRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<CartCommandResponse> {
@@ -87,7 +88,7 @@ export class ShoppingCartsController {
   @ApiOkResponse({ type: CartCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 422)
   async removeItem(
-    @Param('cartId', AggregateIdPipe) cartId: string,
+    @Param('cartId', cartIdPipe) cartId: string,
     @Param('productId', new BoundedStringPipe('productId', 100)) productId: string,
     @Query() query: RemoveItemQuery,
     @CommandContextFrom() context: CommandContext,
@@ -104,7 +105,7 @@ export class ShoppingCartsController {
   @ApiOkResponse({ type: CartCommandResponse })
   @ApiProblemResponses(400, 404, 409, 412, 422)
   async checkOut(
-    @Param('cartId', AggregateIdPipe) cartId: string,
+    @Param('cartId', cartIdPipe) cartId: string,
     @CommandContextFrom() context: CommandContext,
   ): Promise<CartCommandResponse> {
     return toResponse(await this.commands.execute(new CheckOutCart(cartId, context)));
@@ -125,7 +126,7 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: CartResponse, description: 'The cart; ETag is its version' })
   @ApiProblemResponses(400, 404, 503)
-  get(@Param('cartId', AggregateIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
+  get(@Param('cartId', cartIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }
@@ -136,7 +137,7 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(404)
-  events(@Param('cartId', AggregateIdPipe) cartId: string): Promise<EventResponse[]> {
+  events(@Param('cartId', cartIdPipe) cartId: string): Promise<EventResponse[]> {
     return this.queries.execute(new GetAggregateEvents(ShoppingCart, cartId));
   }
 }
