@@ -11,6 +11,7 @@ import {
   PositionNotWritten,
   PreconditionFailed,
   ReadModelBehind,
+  StreamNotFound,
   VersionNotFound,
 } from '../event-sourcing/event-sourcing.errors';
 import {
@@ -68,7 +69,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     if (error instanceof DomainRuleViolation) return { body: problem(422, error.code, error.message) };
-    if (error instanceof AggregateNotFound || error instanceof VersionNotFound) {
+    if (error instanceof AggregateNotFound || error instanceof VersionNotFound || error instanceof StreamNotFound) {
       return { body: problem(404, 'not-found', error.message) };
     }
     if (error instanceof PreconditionFailed) {
