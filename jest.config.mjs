@@ -17,7 +17,9 @@ const swc = [
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,
   testMatch,
-  testEnvironment: 'node',
+  // Nest's log lines show only for a failing test; negative tests make the service log expected errors.
+  testEnvironment: '<rootDir>/test/support/quiet-environment.mjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/hold-back-logs.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   rootDir: '.',
@@ -27,6 +29,9 @@ const project = (displayName, testMatch, extra = {}) => ({
 // With TEST_DATABASE_URL set, the integration and e2e specs run a second time on PostgreSQL; specs
 // named *.sqlite.* are about SQLite only, *.pg.* about PostgreSQL only.
 const postgres = process.env.TEST_DATABASE_URL !== undefined;
+if (!postgres) {
+  console.warn('TEST_DATABASE_URL is not set: the PostgreSQL runs (integration-pg, e2e-pg) are skipped.');
+}
 const onPostgres = { setupFiles: ['<rootDir>/test/support/use-postgres.ts'] };
 
 export default {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import request from 'supertest';
 import { testEngine } from '../src/event-sourcing/testing/test-database';
 import { sql } from '../src/event-sourcing/typeorm/sql';
 import { Transactions } from '../src/event-sourcing/typeorm/transactions';
+import { problemType } from '../src/http/problem-details';
+import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
 const VERIFY = join(process.cwd(), 'dist', 'src', 'verify.js');
@@ -58,11 +61,18 @@ describe('the integrity check over HTTP and from the command line', () => {
     const intact = { ok: true, streamsChecked: 1, eventsChecked: 3, firstBroken: null };
     expect((await api().get('/admin/integrity').expect(200)).body).toEqual(intact);
     expect((await api().get('/admin/integrity').query({ streamId }).expect(200)).body).toEqual(intact);
-    expect((await api().get('/admin/integrity').query({ streamId: 'no-such-stream' }).expect(200)).body).toEqual({
-      ...intact,
-      streamsChecked: 0,
-      eventsChecked: 0,
-    });
+  });
+
+  it('checks the streams of an aggregate when given its bare id (a cart or order UUID)', async () => {
+    const intact = { ok: true, streamsChecked: 1, eventsChecked: 3, firstBroken: null };
+    const cartId = streamId.slice('shopping-cart-'.length);
+    for (const id of [cartId, cartId.toUpperCase()])
+      expect((await api().get('/admin/integrity').query({ streamId: id }).expect(200)).body).toEqual(intact);
+  });
+
+  it('answers a stream or aggregate id that names no stream with a problem+json 404', async () => {
+    for (const unknown of ['no-such-stream', randomUUID(), `shopping-cart-${randomUUID()}`])
+      expectProblem(await api().get('/admin/integrity').query({ streamId: unknown }), 404, problemType('not-found'));
   });
 
   it.each([

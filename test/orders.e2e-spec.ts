@@ -256,6 +256,35 @@ describe('orders over HTTP', () => {
     }
   });
 
+  it('answers the lines of carts and orders with the same key order on every engine', async () => {
+    const { cartId } = await checkedOutCart(newCustomer(), [{ productId: 'shoes', quantity: 2, unitPriceCents: 2500 }]);
+    const { orderId } = (await ordersOfCart(cartId))[0]!;
+    const keysOfFirstLine = async (path: string, lines: (body: never) => object[]) =>
+      Object.keys(lines((await api().get(path).expect(200)).body as never)[0]!);
+    const cartLine = ['productId', 'quantity', 'unitPriceCents', 'lineTotalCents'];
+    const orderLine = ['productId', 'quantity', 'unitPriceCents'];
+    expect(await keysOfFirstLine(`/carts/${cartId}`, (cart: { items: object[] }) => cart.items)).toEqual(cartLine);
+    expect(await keysOfFirstLine(`/carts/${cartId}?atVersion=3`, (cart: { items: object[] }) => cart.items)).toEqual(
+      cartLine,
+    );
+    const ofOrder = (order: OrderBody) => order.lines;
+    expect(await keysOfFirstLine(`/orders/${orderId}`, ofOrder)).toEqual(orderLine);
+    expect(await keysOfFirstLine(`/orders/${orderId}?atVersion=1`, ofOrder)).toEqual(orderLine);
+    expect(await keysOfFirstLine(`/orders?cartId=${cartId}`, (orders: OrderBody[]) => orders[0]!.lines)).toEqual(
+      orderLine,
+    );
+  });
+
+  it('words the 404 of a malformed order id like that of a well-formed one', async () => {
+    const unknown = randomUUID();
+    const detail = async (id: string) =>
+      ((await api().get(`/orders/${id}`).expect(404)).body as { detail: string }).detail;
+    expect([await detail(unknown), await detail('abc')]).toEqual([
+      `Order ${unknown} does not exist`,
+      'Order abc does not exist',
+    ]);
+  });
+
   it('documents the order, event feed and subscription routes in /docs-json', async () => {
     const document = (await api().get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;

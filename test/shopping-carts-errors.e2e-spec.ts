@@ -45,6 +45,16 @@ describe('shopping carts: refusals, preconditions, idempotency and concurrency',
     expect(await allEvents()).toBe(before);
   });
 
+  it('words the 404 of a malformed cart id like that of a well-formed one', async () => {
+    const unknown = randomUUID();
+    const detail = async (id: string) =>
+      ((await api().get(`/carts/${id}`).expect(404)).body as { detail: string }).detail;
+    expect([await detail(unknown), await detail('abc')]).toEqual([
+      `ShoppingCart ${unknown} does not exist`,
+      'ShoppingCart abc does not exist',
+    ]);
+  });
+
   it('answers malformed JSON, unknown fields and numbers sent as strings with 400 and the failing fields', async () => {
     const { cartId } = await open();
     expectProblem(await postJson('/carts', '{"customerId": '), 400);

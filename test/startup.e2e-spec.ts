@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAppExpectingExit, startAppProcess } from './support/app-process';
@@ -15,10 +15,26 @@ describe('starting the built service', () => {
     [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '6000' }, 'HTTP_HEADERS_TIMEOUT_MS'],
     [{ AUTH_MAX_TOKEN_LIFETIME_S: '0' }, 'AUTH_MAX_TOKEN_LIFETIME_S'],
-  ])('refuses %j, naming %s', async (env, variable) => {
-    const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', ...env });
+    [{ AUTH_MODE: 'jwt' }, 'AUTH_JWT_SECRET'],
+    [{ BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
+    [{ BODY_LIMIT: '-5kb' }, 'BODY_LIMIT'],
+    [{ HOST: 'not a host' }, 'HOST'],
+    [{ PAUSED_SUBSCRIPTIONS: 'cart-details,nope' }, 'PAUSED_SUBSCRIPTIONS'],
+  ])('refuses %j with one line naming %s', async (env, variable) => {
+    const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);
-    expect(output).toContain(`Invalid environment variable ${variable}`);
+    const errors = output.split('\n').filter((line) => /\bERROR\b|^\s+at /.test(line));
+    expect(errors).toEqual([expect.stringContaining(`Invalid environment variable ${variable}`)]);
+  });
+
+  it('lists the subscriptions there are when PAUSED_SUBSCRIPTIONS names another', async () => {
+    const { output } = await runAppExpectingExit({
+      DATABASE_PATH: ':memory:',
+      PORT: '0',
+      PAUSED_SUBSCRIPTIONS: 'nope',
+    });
+    for (const name of ['cart-details', 'customer-carts', 'order-details', 'checkout-saga'])
+      expect(output).toContain(name);
   });
 
   it('creates its SQLite file, runs the migrations and serves /health', async () => {
@@ -31,5 +47,25 @@ describe('starting the built service', () => {
       await app.stop();
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  it.each([
+    [{}, /Listening on http:\/\/(0\.0\.0\.0|\[::\]):(\d+) /],
+    [{ HOST: '127.0.0.1' }, /Listening on http:\/\/127\.0\.0\.1:(\d+) /],
+  ])('with %j logs the address it really listens on', async (env, logged) => {
+    const app = await startAppProcess({ DATABASE_PATH: ':memory:', ...env });
+    try {
+      expect(app.output()).toMatch(logged);
+      expect(app.output()).toContain(`:${new URL(app.url).port} `);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('has an npm start:prod script that runs the built entry point', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    const entry = /^node (\S+)$/.exec(scripts['start:prod'] ?? '')?.[1];
+    expect(entry).toBeDefined();
+    expect(existsSync(entry!) || existsSync(`${entry}.js`)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import { integerMapVar, integerVar, InvalidEnvironmentVariable, listVar, stringVar } from './env';
+import { integerMapVar, integerVar, InvalidEnvironmentVariable, listVar, optionalHostVar, sizeVar } from './env';
 
 export interface AppConfig {
+  /** The interface to listen on; undefined means every interface. */
+  host: string | undefined;
   port: number;
   /** Largest accepted JSON body; larger ones answer 413. */
   bodyLimit: string;
@@ -35,8 +37,9 @@ export function readAppConfig(env: Record<string, string | undefined> = process.
     );
   }
   return {
+    host: optionalHostVar(env, 'HOST'),
     port: integerVar(env, 'PORT', 3000, { min: 0, max: 65535 }),
-    bodyLimit: stringVar(env, 'BODY_LIMIT', '100kb'),
+    bodyLimit: sizeVar(env, 'BODY_LIMIT', '100kb'),
     httpRequestTimeoutMs,
     httpHeadersTimeoutMs,
     consistencyWaitMs: integerVar(env, 'CONSISTENCY_WAIT_MS', 5000, { min: 0, max: 60000 }),

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Parsers for environment variables. Each one names the variable in its error so a bad deployment
  * stops at boot with a message an operator can act on, instead of failing later in a request.
@@ -42,6 +44,26 @@ export function choiceVar<T extends string>(env: Env, name: string, fallback: T,
 
 export function stringVar(env: Env, name: string, fallback: string): string {
   return raw(env, name) ?? fallback;
+}
+
+/** A size as express's body parser takes it: bytes (`1048576`) or with a unit (`100kb`, `1.5mb`). */
+export function sizeVar(env: Env, name: string, fallback: string): string {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^(\d+ *b?|\d+(\.\d+)? *[kmgtp]b)$/i.test(value)) {
+    throw new InvalidEnvironmentVariable(name, value, 'a size in bytes, or with a unit such as 512kb or 1mb');
+  }
+  return value;
+}
+
+/** A host name or IP address to listen on; undefined when unset. */
+export function optionalHostVar(env: Env, name: string): string | undefined {
+  const value = raw(env, name);
+  if (value === undefined || isIP(value) !== 0) return value;
+  if (!/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)) {
+    throw new InvalidEnvironmentVariable(name, value, 'an IP address or a host name');
+  }
+  return value;
 }
 
 export function optionalUrlVar(env: Env, name: string, protocols: readonly string[]): string | undefined {

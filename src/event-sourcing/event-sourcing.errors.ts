@@ -26,6 +26,13 @@ export class AggregateNotFound extends Error {
   }
 }
 
+export class StreamNotFound extends Error {
+  constructor(readonly streamId: string) {
+    super(`No stream is named ${streamId}, and no aggregate with that id has one`);
+    this.name = 'StreamNotFound';
+  }
+}
+
 /** The requested version lies beyond the stream's current version. */
 export class VersionNotFound extends Error {
   constructor(

@@ -11,6 +11,7 @@ import {
   PositionNotWritten,
   PreconditionFailed,
   ReadModelBehind,
+  StreamNotFound,
   UnstorableEvent,
   VersionNotFound,
 } from '../event-sourcing/event-sourcing.errors';
@@ -72,7 +73,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof RequestValidationFailed) return { body: validationProblem(error) };
     if (error instanceof DomainRuleViolation) return { body: problem(422, error.code, error.message) };
-    if (error instanceof AggregateNotFound || error instanceof VersionNotFound) {
+    if (error instanceof AggregateNotFound || error instanceof VersionNotFound || error instanceof StreamNotFound) {
       return { body: problem(404, 'not-found', error.message) };
     }
     if (error instanceof PreconditionFailed) {

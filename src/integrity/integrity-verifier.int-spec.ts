@@ -91,8 +91,8 @@ describe(`the integrity check (${engine})`, () => {
       firstBroken: null,
     });
     expect(await verifier.verify({ pageSize })).toEqual(intact(3, 12));
-    expect(await verifier.verify({ streamId: B, pageSize })).toEqual(intact(1, 4));
-    expect(await verifier.verify({ streamId: 'counter-unknown', pageSize })).toEqual(intact(0, 0));
+    expect(await verifier.verify({ streamIds: [B], pageSize })).toEqual(intact(1, 4));
+    expect(await verifier.verify({ streamIds: ['counter-unknown'], pageSize })).toEqual(intact(0, 0));
   });
 
   const tampers: [string, Tamper, ...('sqlite' | 'postgres')[]][] = [
@@ -208,8 +208,11 @@ describe(`the integrity check (${engine})`, () => {
           eventsChecked: positions[A]!.length + checked,
           firstBroken: { streamId: B, version, position, reason: expect.stringMatching(reason) },
         });
-        expect(await verifier.verify({ streamId: B, pageSize })).toMatchObject({ ok: false, eventsChecked: checked });
-        expect(await verifier.verify({ streamId: C, pageSize })).toMatchObject({ ok: true, eventsChecked: 3 });
+        expect(await verifier.verify({ streamIds: [B], pageSize })).toMatchObject({
+          ok: false,
+          eventsChecked: checked,
+        });
+        expect(await verifier.verify({ streamIds: [C], pageSize })).toMatchObject({ ok: true, eventsChecked: 3 });
       }
     },
   );

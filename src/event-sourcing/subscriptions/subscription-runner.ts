@@ -12,7 +12,7 @@ import { Saga, SagaOf } from './saga';
 import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
 import { SharedPages } from './shared-pages';
 import { SagaReactor } from './saga-reactor';
-import { SubscriptionNotFound, SubscriptionNotRebuildable } from './subscription.errors';
+import { SubscriptionNotFound, SubscriptionNotRebuildable, UnknownSubscriptions } from './subscription.errors';
 
 const FOLLOWER_POLL_MS = 50;
 
@@ -47,6 +47,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
     this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
+    const unknown = this.options.pausedSubscriptions.filter((name) => !this.subscriptions.has(name));
+    if (unknown.length > 0) throw new UnknownSubscriptions(unknown, [...this.subscriptions.keys()]);
     this.unsubscribe = [
       this.store.onAppended(() => this.wakeSoon()),
       this.coordinator.onRemoteAppend(() => this.wakeSoon()),

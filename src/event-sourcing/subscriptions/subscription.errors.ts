@@ -5,6 +5,17 @@ export class SubscriptionNotFound extends Error {
   }
 }
 
+/** Subscriptions asked to start paused do not exist: a misspelt name must not leave the real one running. */
+export class UnknownSubscriptions extends Error {
+  constructor(
+    readonly names: string[],
+    readonly known: string[],
+  ) {
+    super(`No subscription is named ${names.map((name) => `"${name}"`).join(', ')}; there are ${known.join(', ')}`);
+    this.name = 'UnknownSubscriptions';
+  }
+}
+
 /** Rebuilding a saga would send all its commands again; only projections can be rebuilt. */
 export class SubscriptionNotRebuildable extends Error {
   constructor(readonly subscription: string) {

@@ -6,7 +6,7 @@ export class IntegrityQuery {
   @ApiPropertyOptional({
     minLength: 1,
     maxLength: 300,
-    description: `Check only this stream, e.g. \`shopping-cart-<cartId>\` (default: every stream): ${lengthRule(1, 300)}`,
+    description: `Check only this stream (e.g. \`shopping-cart-<cartId>\`), or the streams of this aggregate id (default: every stream): ${lengthRule(1, 300)}`,
   })
   @IsOptional()
   @IsString()

@@ -44,6 +44,7 @@ const toResponse = ({ aggregateId, version, position }: CommandResult): OrderCom
 });
 
 const ORDER_ID_PARAM = { name: 'orderId', format: 'uuid', description: 'The order (a UUID)' } as const;
+const orderIdPipe = new AggregateIdPipe(Order);
 
 const NO_SUCH_ORDER = notFound(
   new AggregateNotFound('Order', EXAMPLE_ORDER_ID),
@@ -83,7 +84,7 @@ export class OrdersController {
     503,
   )
   async pay(
-    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Param('orderId', orderIdPipe) orderId: string,
     @Body() body: PayOrderRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<OrderCommandResponse> {
@@ -108,7 +109,7 @@ export class OrdersController {
     503,
   )
   async ship(
-    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Param('orderId', orderIdPipe) orderId: string,
     @CommandContextFrom() context: CommandContext,
   ): Promise<OrderCommandResponse> {
     return toResponse(await this.commands.execute(new ShipOrder(orderId, context)));
@@ -123,7 +124,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderCommandResponse })
   @ApiProblemResponses(400, NO_SUCH_ORDER, ...ORDER_VERSION_PROBLEMS, 413, 415, 422, SHIPPED, CANCELLED, 503)
   async cancel(
-    @Param('orderId', AggregateIdPipe) orderId: string,
+    @Param('orderId', orderIdPipe) orderId: string,
     @Body() body: CancelOrderRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<OrderCommandResponse> {
@@ -156,7 +157,7 @@ export class OrdersController {
     503,
     readModelBehind(ORDER_DETAILS),
   )
-  get(@Param('orderId', AggregateIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
+  get(@Param('orderId', orderIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));
   }
@@ -167,7 +168,7 @@ export class OrdersController {
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(NO_SUCH_ORDER, 503)
-  events(@Param('orderId', AggregateIdPipe) orderId: string): Promise<EventResponse[]> {
+  events(@Param('orderId', orderIdPipe) orderId: string): Promise<EventResponse[]> {
     return this.queries.execute(new GetAggregateEvents(Order, orderId));
   }
 }

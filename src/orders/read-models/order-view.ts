@@ -12,3 +12,19 @@ export interface OrderView {
   totalCents: number;
   version: number;
 }
+
+/**
+ * The view with one key order at every depth. The lines come from the checkout event, which
+ * PostgreSQL's jsonb hands back in its own key order; the JSON answered is the same on every engine.
+ */
+export function orderView({ orderId, cartId, customerId, status, lines, totalCents, version }: OrderView): OrderView {
+  return {
+    orderId,
+    cartId,
+    customerId,
+    status,
+    lines: lines.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
+    totalCents,
+    version,
+  };
+}

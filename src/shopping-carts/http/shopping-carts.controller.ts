@@ -51,6 +51,7 @@ const toResponse = ({ aggregateId, version, position }: CommandResult): CartComm
 });
 
 const CART_ID_PARAM = { name: 'cartId', format: 'uuid', description: 'The cart (a UUID)' } as const;
+const cartIdPipe = new AggregateIdPipe(ShoppingCart);
 
 const NO_SUCH_CART = notFound(
   new AggregateNotFound('ShoppingCart', EXAMPLE_CART_ID),
@@ -108,7 +109,7 @@ export class ShoppingCartsController {
     503,
   )
   async addItem(
-    @Param('cartId', AggregateIdPipe) cartId: string,
+    @Param('cartId', cartIdPipe) cartId: string,
     @Body() body: AddItemRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<CartCommandResponse> {
@@ -137,7 +138,7 @@ export class ShoppingCartsController {
     503,
   )
   async removeItem(
-    @Param('cartId', AggregateIdPipe) cartId: string,
+    @Param('cartId', cartIdPipe) cartId: string,
     @Param('productId', new BoundedStringPipe('productId', 100)) productId: string,
     @Query() query: RemoveItemQuery,
     @CommandContextFrom() context: CommandContext,
@@ -162,7 +163,7 @@ export class ShoppingCartsController {
     503,
   )
   async checkOut(
-    @Param('cartId', AggregateIdPipe) cartId: string,
+    @Param('cartId', cartIdPipe) cartId: string,
     @CommandContextFrom() context: CommandContext,
   ): Promise<CartCommandResponse> {
     return toResponse(await this.commands.execute(new CheckOutCart(cartId, context)));
@@ -189,7 +190,7 @@ export class ShoppingCartsController {
     503,
     readModelBehind(CART_DETAILS),
   )
-  get(@Param('cartId', AggregateIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
+  get(@Param('cartId', cartIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }
@@ -200,7 +201,7 @@ export class ShoppingCartsController {
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(NO_SUCH_CART, 503)
-  events(@Param('cartId', AggregateIdPipe) cartId: string): Promise<EventResponse[]> {
+  events(@Param('cartId', cartIdPipe) cartId: string): Promise<EventResponse[]> {
     return this.queries.execute(new GetAggregateEvents(ShoppingCart, cartId));
   }
 }

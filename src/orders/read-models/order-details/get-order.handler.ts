@@ -2,7 +2,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AggregateNotFound } from '../../../event-sourcing/event-sourcing.errors';
 import { SubscriptionRunner } from '../../../event-sourcing/subscriptions/subscription-runner';
 import { Transactions } from '../../../event-sourcing/typeorm/transactions';
-import type { OrderView } from '../order-view';
+import { OrderView, orderView } from '../order-view';
 import { GetOrder } from './get-order.query';
 import { OrderDetails } from './order-details.entity';
 import { ORDER_DETAILS } from './order-details.projection';
@@ -18,7 +18,6 @@ export class GetOrderHandler implements IQueryHandler<GetOrder> {
     if (consistentWith !== undefined) await this.subscriptions.waitFor(ORDER_DETAILS, consistentWith);
     const order = await this.transactions.read((manager) => manager.findOneBy(OrderDetails, { orderId }));
     if (order === null) throw new AggregateNotFound('Order', orderId);
-    const { placedPosition: _placedPosition, ...view } = order;
-    return view;
+    return orderView(order);
   }
 }

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { SubscriptionRunner } from '../../../event-sourcing/subscriptions/subscription-runner';
 import { Transactions } from '../../../event-sourcing/typeorm/transactions';
-import type { OrderView } from '../order-view';
+import { OrderView, orderView } from '../order-view';
 import { ListOrders } from './list-orders.query';
 import { OrderDetails } from './order-details.entity';
 import { ORDER_DETAILS } from './order-details.projection';
@@ -18,6 +18,6 @@ export class ListOrdersHandler implements IQueryHandler<ListOrders> {
     const orders = await this.transactions.read((manager) =>
       manager.find(OrderDetails, { where: { ...filter }, order: { placedPosition: 'DESC' }, take: 1000 }),
     );
-    return orders.map(({ placedPosition: _placedPosition, ...view }) => view);
+    return orders.map(orderView);
   }
 }

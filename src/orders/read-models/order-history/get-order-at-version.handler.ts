@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '../../../event-sourcing/aggregate-repository';
 import { Order } from '../../domain/order.aggregate';
-import type { OrderView } from '../order-view';
+import { OrderView, orderView } from '../order-view';
 import { GetOrderAtVersion } from './get-order-at-version.query';
 
 /** Rebuilds the aggregate instead of reading a table, because the past has no table. */
@@ -11,7 +11,7 @@ export class GetOrderAtVersionHandler implements IQueryHandler<GetOrderAtVersion
 
   async execute({ orderId, version }: GetOrderAtVersion): Promise<OrderView> {
     const order = await this.repository.load(Order, orderId, { toVersion: version });
-    return {
+    return orderView({
       orderId,
       cartId: order.cartId,
       customerId: order.customerId,
@@ -19,6 +19,6 @@ export class GetOrderAtVersionHandler implements IQueryHandler<GetOrderAtVersion
       lines: order.lines,
       totalCents: order.totalCents,
       version: order.version,
-    };
+    });
   }
 }
