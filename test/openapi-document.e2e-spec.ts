@@ -50,7 +50,7 @@ const ROUTES: [string, string, string, number[]][] = [
   ['/subscriptions', 'get', 'admin', [401, 403, 429, 503]],
   ['/subscriptions/{name}/rebuild', 'post', 'admin', [401, 403, 404, 409, 429, 503]],
   ['/subscriptions/{name}/parked/{position}/retry', 'post', 'admin', [400, 401, 403, 404, 409, 429, 503]],
-  ['/admin/integrity', 'get', 'admin', [400, 401, 403, 429, 503]],
+  ['/admin/integrity', 'get', 'admin', [400, 401, 403, 404, 429, 503]],
 ];
 
 /** Swagger UI's "Try it out" sends what the document prefills, so the document is checked for that. */
