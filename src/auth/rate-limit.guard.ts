@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { authConfig } from '../config/auth.config';
 import type { AuthenticatedRequest } from './auth.guard';
+import { clientKey } from './client-key';
 
 const SKIP_RATE_LIMIT = 'ledgerline:skip-rate-limit';
 const WINDOW_MS = 60_000;
@@ -49,7 +50,7 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = request.principal ? `sub:${request.principal.sub}` : `ip:${request.ip ?? 'unknown'}`;
+    const key = clientKey(request);
     const now = Date.now();
     const perMs = limit / WINDOW_MS;
     const bucket = this.buckets.get(key) ?? { tokens: limit, updatedAt: now };
