@@ -12,6 +12,8 @@ describe('starting the built service', () => {
     [{ DATABASE_TYPE: 'postgres' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ CONSISTENCY_WAIT_MS: '-1' }, 'CONSISTENCY_WAIT_MS'],
+    [{ LIVE_STREAMS_PER_CLIENT: '0' }, 'LIVE_STREAMS_PER_CLIENT'],
+    [{ LIVE_STREAM_STALL_MS: 'soon' }, 'LIVE_STREAM_STALL_MS'],
   ])('refuses %j, naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', ...env });
     expect(code).toBe(1);

@@ -29,7 +29,7 @@ const DESCRIPTIONS: Record<number, [string, string, string]> = {
     'Cart … is checked out and accepts no further changes',
   ],
   429: [
-    'Over the per-client rate limit; see Retry-After',
+    'Over the per-client rate limit (or, for GET /events/live, its open streams); see Retry-After',
     'rate-limited',
     'Too many requests from this client; see Retry-After',
   ],

@@ -19,6 +19,7 @@ import {
   SubscriptionNotFound,
   SubscriptionNotRebuildable,
 } from '../event-sourcing/subscriptions/subscription.errors';
+import { TooManyLiveStreams } from '../event-log/live-streams.errors';
 import { PROBLEM_CONTENT_TYPE, problem, ProblemDetails } from './problem-details';
 import { RequestValidationFailed } from './request-validation';
 
@@ -95,6 +96,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof ReadModelBehind) {
       return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
+    }
+    if (error instanceof TooManyLiveStreams) {
+      return {
+        body: problem(429, 'too-many-live-streams', error.message),
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      };
     }
     if (error instanceof HttpException) return { body: this.fromHttpException(error) };
     if (isDatabaseUnavailable(error)) {

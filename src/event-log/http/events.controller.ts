@@ -1,6 +1,8 @@
-import { Controller, Get, Headers, MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Observable } from 'rxjs';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from '../../auth/auth.guard';
+import { clientKey } from '../../auth/client-key';
 import { RequireRole, Role } from '../../auth/roles';
 import { EventStore } from '../../event-sourcing/event-store';
 import { EventTypeRegistry } from '../../event-sourcing/event-type-registry';
@@ -9,6 +11,7 @@ import { ApiProblemResponses } from '../../http/api-problem-responses.decorator'
 import { EventResponse } from '../../http/event-response';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { LiveEvents } from '../live-events';
+import { LiveStreamSlots } from '../live-stream-slots';
 import { EventFeedQuery, LiveEventsQuery } from './event-log-requests';
 
 /** The global event feed for external consumers: every stream, in position order. */
@@ -20,6 +23,7 @@ export class EventsController {
     private readonly store: EventStore,
     private readonly registry: EventTypeRegistry,
     private readonly live: LiveEvents,
+    private readonly slots: LiveStreamSlots,
   ) {}
 
   @Get()
@@ -31,16 +35,24 @@ export class EventsController {
     return events.map((recorded) => toEventView(recorded, this.registry));
   }
 
-  @Sse('live')
+  @Get('live')
   @ApiOperation({
     summary: 'Server-Sent Events: each event as it is committed; `id:` is its position',
-    description: 'Reconnect with `Last-Event-ID: <position>` to resume without missing or repeating an event.',
+    description:
+      'Reconnect with `Last-Event-ID: <position>` to resume without missing or repeating an event. ' +
+      'At most LIVE_STREAMS_PER_CLIENT (default 10) open streams per client (token subject, else IP); ' +
+      'a stream whose client takes nothing for LIVE_STREAM_STALL_MS (default 30 s) is ended.',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The last position received' })
   @ApiOkResponse({ description: 'An endless text/event-stream; each `data:` is an event as in GET /events' })
-  @ApiProblemResponses(400)
-  stream(@Query() query: LiveEventsQuery, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+  @ApiProblemResponses(400, 429)
+  async stream(
+    @Query() query: LiveEventsQuery,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+  ): Promise<void> {
     let after = query.after;
     if (lastEventId !== undefined) {
       if (!/^\d{1,15}$/.test(lastEventId.trim())) {
@@ -48,6 +60,11 @@ export class EventsController {
       }
       after = Number(lastEventId.trim());
     }
-    return this.live.after(after);
+    const release = this.slots.acquire(clientKey(request));
+    try {
+      await this.live.stream(after, response);
+    } finally {
+      release();
+    }
   }
 }
