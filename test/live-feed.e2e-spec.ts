@@ -15,18 +15,20 @@ class Padding {
 }
 
 const MB = 2 ** 20;
-/** More than the socket buffers of a loopback connection hold (about 4 MB on Linux): readers stall. */
-const LOG_MB = 7;
+/**
+ * About 6.5 MB as Server-Sent Events: more than the buffers of a loopback connection hold (about 4 MB on
+ * Linux), so readers stall with a few MB still to send.
+ */
+const LOG_EVENTS = 5000;
 const SLOW_READERS = 50;
 const QUIET = { PAUSED_SUBSCRIPTIONS: 'cart-details,customer-carts,order-details,checkout-saga' };
 
-/** Appends padding events until the log holds about `megabytes` of event text; the head position. */
-async function fill(test: TestApp, megabytes: number): Promise<number> {
+/** Appends `count` padding events of about 1 KB each (a multiple of 100); the head position. */
+async function fill(test: TestApp, count: number): Promise<number> {
   const store = test.app.get(EventStore);
-  const text = 'x'.repeat(1000);
   let head = 0;
-  for (let stream = 0; head * text.length < megabytes * MB; stream += 1) {
-    const events = Array.from({ length: 100 }, () => new Padding(text));
+  for (let stream = 0; stream < count / 100; stream += 1) {
+    const events = Array.from({ length: 100 }, () => new Padding('x'.repeat(1000)));
     head = (await store.append(`padding-${stream}`, NO_STREAM, events)).positions.at(-1)!;
   }
   return head;
@@ -59,7 +61,7 @@ describe('the live feed with slow readers', () => {
 
   beforeAll(async () => {
     test = await startTestApp({ ...QUIET, LIVE_STREAMS_PER_CLIENT: '100', LIVE_STREAM_STALL_MS: '600000' });
-    head = await fill(test, LOG_MB);
+    head = await fill(test, LOG_EVENTS);
     live = watchLiveResponses(test);
   });
   afterAll(async () => {
@@ -88,7 +90,7 @@ describe('the live feed with slow readers', () => {
     }
   });
 
-  it(`answers /health and holds no backlog in memory while ${SLOW_READERS} readers stall on a ${LOG_MB} MB log`, async () => {
+  it(`answers /health and holds no backlog in memory while ${SLOW_READERS} readers stall on a ${LOG_EVENTS}-event log`, async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     gc();
@@ -107,7 +109,7 @@ describe('the live feed with slow readers', () => {
 
     gc();
     const grown = process.memoryUsage().heapUsed - before;
-    // Holding what each reader has not taken would be about (7 - 4) MB × 50 readers.
+    // Holding what each reader has not taken would be about (6.5 - 4) MB × 50 readers.
     expect(grown).toBeLessThan(40 * MB);
     for (const response of live) expect(response.writableLength).toBeLessThan(MB);
     // Slow is not stalled: no stream was ended while its reader was within LIVE_STREAM_STALL_MS.
@@ -126,7 +128,7 @@ describe('a live stream whose reader stays stalled', () => {
 
   beforeAll(async () => {
     test = await startTestApp({ ...QUIET, LIVE_STREAMS_PER_CLIENT: '1', LIVE_STREAM_STALL_MS: '300' });
-    head = await fill(test, LOG_MB);
+    head = await fill(test, LOG_EVENTS);
     live = watchLiveResponses(test);
   });
   afterAll(() => test.close());
