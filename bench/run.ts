@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: runs the five benchmarks one after another, each measurement in its own child
+ * `npm run bench`: runs the benchmarks one after another, each measurement in its own child
  * process on a fresh temp SQLite file, then prints one table and one JSON line.
  *
- * Environment: BENCH_RUNS (3), BENCH_ONLY (comma-separated: append,command,load,catch-up,http),
+ * Environment: BENCH_RUNS (3), BENCH_ONLY (comma-separated: append,command,load,catch-up,http,live-feed),
  * BENCH_CATCHUP_EVENTS (1,000,000), BENCH_CATCHUP_RUNS, BENCH_CATCHUP_MAX_SECONDS (0 = no limit),
- * BENCH_APPEND_EVENTS, BENCH_COMMAND_CARTS, BENCH_HTTP_SECONDS, BENCH_READ_AFTER_WRITE.
+ * BENCH_APPEND_EVENTS, BENCH_COMMAND_CARTS, BENCH_HTTP_SECONDS, BENCH_READ_AFTER_WRITE, BENCH_LIVE_READERS,
+ * BENCH_LIVE_SECONDS.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -20,6 +21,7 @@ const SUITES: Record<string, (shared: suites.Shared) => Promise<Figure[]>> = {
   load: suites.load,
   'catch-up': catchUp,
   http: suites.http,
+  'live-feed': suites.liveFeed,
 };
 
 /** The commit measured, marked "+changes" when src/ differs from it (read-only git queries). */

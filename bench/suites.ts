@@ -166,3 +166,47 @@ export async function http(): Promise<Figure[]> {
     latency('read-after-write: command + GET p99', 'rawPairP99Ms'),
   ];
 }
+
+/**
+ * Issue 17: slow live-feed readers must not stall the service or grow its memory. The server's peak RSS
+ * is taken once the log is seeded and again after the stalled readers replayed from 0.
+ */
+export async function liveFeed(): Promise<Figure[]> {
+  const runs = await repeat('live-feed', async (folder) => {
+    const env = {
+      DATABASE_PATH: join(folder, 'live.sqlite'),
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      LIVE_STREAMS_PER_CLIENT: '100000',
+      LIVE_STREAM_STALL_MS: '3600000',
+    };
+    const server = await startServer(join(OUT, 'src', 'main.js'), env, '/health');
+    try {
+      await runChild('live-feed', ['--mode=seed', `--url=${server.url}`]);
+      const seededRssMb = server.peakRssMb();
+      const measured = await runChild('live-feed', ['--mode=measure', `--url=${server.url}`]);
+      return { ...measured, seededRssMb, growthMb: server.peakRssMb() - seededRssMb };
+    } finally {
+      await server.stop();
+    }
+  });
+  const readers = process.env.BENCH_LIVE_READERS ?? '100';
+  const health = (name: string, key: string, target?: Figure['target']): Figure => ({
+    name: `live feed, ${readers} stalled readers: GET /health ${name}`,
+    unit: 'ms',
+    values: pick(runs, key),
+    higherIsBetter: false,
+    target,
+  });
+  return [
+    health('p50', 'healthP50Ms'),
+    health('p99', 'healthP99Ms', { on: 'value', op: '<', limit: 100 }),
+    health('max', 'healthMaxMs'),
+    {
+      name: `live feed, ${readers} stalled readers: server peak RSS growth`,
+      unit: 'MB',
+      values: pick(runs, 'growthMb'),
+      higherIsBetter: false,
+      rssMb: pick(runs, 'seededRssMb'),
+    },
+  ];
+}

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { testEngine } from '../src/event-sourcing/testing/test-database';
 import { startTestApp, TestApp } from './support/test-app';
@@ -14,6 +15,31 @@ describe('the application shell', () => {
   it('reports health with the database reachable', async () => {
     const response = await request(test.url).get('/health').expect(200);
     expect(response.body).toEqual({ status: 'ok', database: testEngine() });
+  });
+
+  it('answers health 503 with a fixed sentence and logs the database error instead of echoing it', async () => {
+    const secret = 'connect ECONNREFUSED 10.1.2.3:5432 as user ledger_admin';
+    const query = jest.spyOn(test.dataSource, 'query').mockRejectedValueOnce(new Error(secret));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const response = await request(test.url).get('/health').expect(503);
+      expect(response.text).not.toContain('10.1.2.3');
+      expect(response.text).not.toContain('ledger_admin');
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.body).toEqual({
+        type: 'urn:ledgerline:problem:database-unavailable',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The database is busy or unreachable; retry shortly',
+        instance: '/health',
+      });
+      expect(logged.mock.calls.flat().join(' ')).toContain(secret);
+    } finally {
+      query.mockRestore();
+      logged.mockRestore();
+    }
+    await request(test.url).get('/health').expect(200);
   });
 
   it('serves a valid OpenAPI document and the Swagger UI', async () => {

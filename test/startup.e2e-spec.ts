@@ -20,6 +20,8 @@ describe('starting the built service', () => {
     [{ BODY_LIMIT: '-5kb' }, 'BODY_LIMIT'],
     [{ HOST: 'not a host' }, 'HOST'],
     [{ PAUSED_SUBSCRIPTIONS: 'cart-details,nope' }, 'PAUSED_SUBSCRIPTIONS'],
+    [{ LIVE_STREAMS_PER_CLIENT: '0' }, 'LIVE_STREAMS_PER_CLIENT'],
+    [{ LIVE_STREAM_STALL_MS: 'soon' }, 'LIVE_STREAM_STALL_MS'],
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);

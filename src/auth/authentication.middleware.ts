@@ -7,6 +7,7 @@ import { DuplicateAuthorization, RateLimited } from './auth.errors';
 import type { AuthenticatedRequest } from './auth.guard';
 import { RateLimiter } from './rate-limiter';
 import { TokenVerifier } from './token-verifier';
+import { clientKey } from './client-key';
 
 /** Open to anyone whatever AUTH_MODE says, and not rate-limited: health checks and the API docs. */
 const PUBLIC_PATH = /^\/(?:health|docs|docs-json)(?:\/.*)?$/i;
@@ -45,14 +46,14 @@ export class AuthenticationMiddleware implements NestMiddleware {
   }
 
   private async admit(request: AuthenticatedRequest): Promise<void> {
-    const address = `ip:${request.ip ?? 'unknown'}`;
+    const address = clientKey(request);
     this.spend(address);
     if (this.config.mode === 'off') return;
     const headers = authorizationHeaders(request);
     if (headers > 1) throw new DuplicateAuthorization(headers);
     request.principal = await this.tokens.verify(request.headers.authorization);
     this.limiter.giveBack(address);
-    this.spend(`sub:${request.principal.sub}`);
+    this.spend(clientKey(request));
   }
 
   private spend(key: string): void {

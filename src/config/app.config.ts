@@ -24,6 +24,10 @@ export interface AppConfig {
   pausedSubscriptions: string[];
   /** Snapshot interval per stream category (0 = off), overriding each aggregate's default. */
   snapshotEvery: Record<string, number>;
+  /** Open GET /events/live streams per client (token subject, else IP); more answer 429. */
+  liveStreamsPerClient: number;
+  /** How long a live stream may wait for its client to take what was sent before it is ended. */
+  liveStreamStallMs: number;
 }
 
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -49,6 +53,8 @@ export function readAppConfig(env: Record<string, string | undefined> = process.
     sagaBackoffMs: integerVar(env, 'SAGA_BACKOFF_MS', 200, { min: 0, max: 60_000 }),
     pausedSubscriptions: listVar(env, 'PAUSED_SUBSCRIPTIONS'),
     snapshotEvery: integerMapVar(env, 'SNAPSHOT_EVERY', { min: 0, max: 1_000_000 }),
+    liveStreamsPerClient: integerVar(env, 'LIVE_STREAMS_PER_CLIENT', 10, { min: 1, max: 100_000 }),
+    liveStreamStallMs: integerVar(env, 'LIVE_STREAM_STALL_MS', 30_000, { min: 100, max: 3_600_000 }),
   };
 }
 

@@ -33,7 +33,16 @@ const MESSAGES = [
   /Connection is not established/i,
 ];
 
+/** The database did not answer a check. Its cause is logged where it happened: a client sees a fixed sentence. */
+export class DatabaseUnavailable extends Error {
+  constructor() {
+    super('The database did not answer');
+    this.name = 'DatabaseUnavailable';
+  }
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailable) return true;
   // Not `instanceof`: native driver errors may come from another realm (Jest's VM contexts, for one).
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth += 1) {
     const { code, message, driverError, cause } = current as {

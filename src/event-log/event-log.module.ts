@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { EventsController } from './http/events.controller';
 import { SubscriptionsController } from './http/subscriptions.controller';
 import { LiveEvents } from './live-events';
+import { LiveStreamSlots } from './live-stream-slots';
 
 /** The event log as a product: the global feed, its live stream, and the subscriptions admin. */
 @Module({
   controllers: [EventsController, SubscriptionsController],
-  providers: [LiveEvents],
+  providers: [LiveEvents, LiveStreamSlots],
 })
 export class EventLogModule {}

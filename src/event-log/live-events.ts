@@ -1,53 +1,176 @@
-import { Inject, Injectable, MessageEvent } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Response } from 'express';
+import { appConfig } from '../config/app.config';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing/event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing/event-sourcing.options';
-import { EventStore } from '../event-sourcing/event-store';
+import { EventStore, RecordedEvent } from '../event-sourcing/event-store';
 import { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 import { toEventView } from '../event-sourcing/history/event-view';
+import { SharedPages } from '../event-sourcing/subscriptions/shared-pages';
 import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinator';
 
-const PAGE = 500;
+/** Small pages: a stalled stream holds at most one of them, and a synchronous SQLite read stays short. */
+const PAGE = 100;
+/** An idle stream writes a comment this often, so proxies keep it open and a vanished client is noticed. */
+const HEARTBEAT_MS = 15_000;
+
+/** Resolved at the next append: every stream waiting at the head awaits the same one. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
 
 /**
- * Every event after a position, then each new one as it is committed, as Server-Sent Events whose
- * `id` is the position: a client that reconnects with Last-Event-ID resumes exactly where it was.
- * Reads come from the store (not from in-memory notifications), so a slow client misses nothing.
+ * Every event after a position, then each new one as it is committed, as Server-Sent Events whose `id`
+ * is the position: a client that reconnects with Last-Event-ID resumes exactly where it was.
+ *
+ * A stream reads the log a page at a time and reads the next page only once the socket has taken the
+ * last one, so a slow client costs one page of memory, not the backlog. Streams read through shared
+ * pages and format each page once: streams catching up together, or woken by the same append, share
+ * one read. A client that takes nothing for LIVE_STREAM_STALL_MS is disconnected (it resumes with
+ * Last-Event-ID), so it cannot hold a connection and a page forever.
  */
 @Injectable()
-export class LiveEvents {
+export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(LiveEvents.name);
+  private readonly pages: SharedPages;
+  private readonly formatted = new WeakMap<readonly RecordedEvent[], string>();
+  private readonly streams = new Set<Response>();
+  private appended = signal();
+  private stopListening: (() => void)[] = [];
+  private poller: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly store: EventStore,
     private readonly registry: EventTypeRegistry,
     private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
-  ) {}
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+  ) {
+    this.pages = new SharedPages(store, PAGE);
+  }
 
-  after(position: number | undefined): Observable<MessageEvent> {
-    return new Observable<MessageEvent>((subscriber) => {
-      let closed = false;
-      let wake: () => void = () => undefined;
-      const nudge = () => wake();
-      const stopListening = [this.store.onAppended(nudge), this.coordinator.onRemoteAppend(nudge)];
-      const poller = setInterval(nudge, this.options.pollIntervalMs);
-      const pump = async () => {
-        let after = position ?? (await this.store.headPosition());
-        while (!closed) {
-          const page = await this.store.readAll(after, PAGE);
-          for (const recorded of page) {
-            subscriber.next({ id: String(recorded.position), data: toEventView(recorded, this.registry) });
-            after = recorded.position;
-          }
-          if (page.length < PAGE) await new Promise<void>((resolve) => (wake = resolve));
+  onApplicationBootstrap(): void {
+    const wake = () => this.wake();
+    this.stopListening = [this.store.onAppended(wake), this.coordinator.onRemoteAppend(wake)];
+    // Other processes' appends, should a notification be lost.
+    this.poller = setInterval(wake, this.options.pollIntervalMs);
+    this.poller.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const stop of this.stopListening) stop();
+    clearInterval(this.poller);
+    // Clients reconnect with Last-Event-ID, to this instance once it is back or to another one.
+    for (const response of this.streams) response.destroy();
+  }
+
+  /** Streams to `response` until the connection closes; resolves once it has. */
+  async stream(after: number | undefined, response: Response): Promise<void> {
+    if (response.destroyed) return;
+    const closed = new Promise<void>((resolve) => response.once('close', resolve));
+    this.streams.add(response);
+    try {
+      response.socket?.setNoDelay(true);
+      response.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        // Proxies such as nginx would otherwise buffer the stream.
+        'X-Accel-Buffering': 'no',
+      });
+      response.flushHeaders();
+      let position = after ?? (await this.store.headPosition());
+      while (!response.destroyed) {
+        // Taken before the read, so an append committed during the read still wakes this stream.
+        const woken = this.appended.promise;
+        const page = await this.pageAfter(position);
+        if (response.destroyed) break;
+        if (page.last !== undefined) {
+          position = page.last;
+          if (!(await this.send(response, page.text))) break;
         }
+        // A short page ends at the head: read again only once woken, all waiting streams at once.
+        if (!page.full && (await this.until(response, { woken, ms: HEARTBEAT_MS })) === 'timeout') {
+          if (!(await this.send(response, ': heartbeat\n\n'))) break;
+        }
+      }
+    } catch (error) {
+      this.logger.error(`A live stream failed: ${String(error)}`, error instanceof Error ? error.stack : undefined);
+    } finally {
+      this.streams.delete(response);
+      response.destroy();
+      await closed;
+    }
+  }
+
+  private wake(): void {
+    const woken = this.appended;
+    this.appended = signal();
+    woken.resolve();
+  }
+
+  /**
+   * Writes, then waits until the socket has taken it (or yields, if it took it at once). False when the
+   * stream is over: the client left, or it took nothing for LIVE_STREAM_STALL_MS.
+   */
+  private async send(response: Response, text: string): Promise<boolean> {
+    if (response.write(text)) {
+      // better-sqlite3 reads synchronously: without a pause a fast reader's catch-up would starve others.
+      await new Promise((resolve) => setImmediate(resolve));
+      return !response.destroyed;
+    }
+    const stallMs = this.config.liveStreamStallMs;
+    const outcome = await this.until(response, { drain: true, ms: stallMs });
+    if (outcome === 'timeout') {
+      this.logger.warn(
+        `Ended a live stream whose client took nothing for ${stallMs} ms; it can resume with Last-Event-ID`,
+      );
+    }
+    return outcome === 'drain';
+  }
+
+  /**
+   * The first of: the socket drained, the connection closed, `woken`, or `ms` passed. Listeners come off
+   * again, so a stream that lives for days does not gather one per wait.
+   */
+  private until(
+    response: Response,
+    { drain = false, woken, ms }: { drain?: boolean; woken?: Promise<void>; ms: number },
+  ): Promise<'drain' | 'close' | 'woken' | 'timeout'> {
+    return new Promise((resolve) => {
+      const done = (outcome: 'drain' | 'close' | 'woken' | 'timeout') => {
+        clearTimeout(timer);
+        response.off('drain', onDrain);
+        response.off('close', onClose);
+        resolve(outcome);
       };
-      pump().catch((error: unknown) => subscriber.error(error));
-      return () => {
-        closed = true;
-        for (const stop of stopListening) stop();
-        clearInterval(poller);
-        wake();
-      };
+      const onDrain = () => done('drain');
+      const onClose = () => done('close');
+      const timer = setTimeout(() => done('timeout'), ms);
+      if (drain) response.once('drain', onDrain);
+      response.once('close', onClose);
+      void woken?.then(() => done('woken'));
     });
+  }
+
+  /**
+   * The events after `position` as SSE text, formatted once per shared page. Only the text outlives the
+   * call: a stream waiting for its client holds no decoded events.
+   */
+  private async pageAfter(position: number): Promise<{ text: string; last: number | undefined; full: boolean }> {
+    const page = await this.pages.after(position);
+    let text = this.formatted.get(page);
+    if (text === undefined) {
+      text = page
+        .map(
+          (recorded) => `id: ${recorded.position}\ndata: ${JSON.stringify(toEventView(recorded, this.registry))}\n\n`,
+        )
+        .join('');
+      this.formatted.set(page, text);
+    }
+    return { text, last: page.at(-1)?.position, full: page.length === PAGE };
   }
 }

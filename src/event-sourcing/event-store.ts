@@ -5,6 +5,9 @@
 export const NO_STREAM = 'no-stream';
 export const ANY_VERSION = 'any';
 
+/** Stream versions are 32-bit integers in the database. */
+export const MAX_STREAM_VERSION = 2_147_483_647;
+
 /** A stream version to append after, or "the stream must not exist yet", or "don't check". */
 export type ExpectedVersion = number | typeof NO_STREAM | typeof ANY_VERSION;
 

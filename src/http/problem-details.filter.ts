@@ -21,6 +21,7 @@ import {
   SubscriptionNotFound,
   SubscriptionNotRebuildable,
 } from '../event-sourcing/subscriptions/subscription.errors';
+import { TooManyLiveStreams } from '../event-log/live-streams.errors';
 import { JsonTooDeep } from './json-body';
 import { problem, ProblemDetails, sendProblem, statusSlug } from './problem-details';
 import { RequestValidationFailed } from './request-validation';
@@ -100,6 +101,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof ReadModelBehind) {
       return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
+    }
+    if (error instanceof TooManyLiveStreams) {
+      return {
+        body: problem(429, 'too-many-live-streams', error.message),
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      };
     }
     if (error instanceof HttpException) return { body: this.fromHttpException(error) };
     if (isDatabaseUnavailable(error)) {

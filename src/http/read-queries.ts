@@ -1,6 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_STREAM_VERSION, QueryInteger } from './query-integer';
+import type { Response } from 'express';
+import type { EventView } from '../event-sourcing/history/event-view';
+import type { AggregateEventsPage } from '../event-sourcing/history/get-aggregate-events.query';
+import { MAX_STREAM_VERSION } from '../event-sourcing/event-store';
+import { QueryInteger } from './query-integer';
 
 /**
  * `?consistentWith=`, accepted by every read-model query. Optional parameters get a description and no
@@ -37,4 +41,53 @@ export class AggregateReadQuery extends ConsistentReadQuery {
   @Min(1)
   @Max(MAX_STREAM_VERSION)
   atVersion?: number;
+}
+
+const EVENTS_PAGE = 100;
+const EVENTS_PAGE_MAX = 1000;
+
+/** `?afterVersion=&limit=` of an aggregate's event list; absent ones take their defaults. */
+export class AggregateEventsQuery {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_STREAM_VERSION,
+    default: 0,
+    description: 'Return the events after this stream version (the `version` of the last event you have)',
+  })
+  @IsOptional()
+  @QueryInteger()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STREAM_VERSION)
+  afterVersion: number = 0;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: EVENTS_PAGE_MAX,
+    default: EVENTS_PAGE,
+    description: 'How many events at most; while more follow, a `Link: <…>; rel="next"` header names the next page',
+  })
+  @IsOptional()
+  @QueryInteger()
+  @IsInt()
+  @Min(1)
+  @Max(EVENTS_PAGE_MAX)
+  limit: number = EVENTS_PAGE;
+}
+
+/** The Link header of an aggregate's event page, for the routes' OpenAPI responses. */
+export const EVENTS_PAGE_HEADERS = {
+  Link: {
+    description: 'Sent while more events follow: `<{path}?afterVersion={last version}&limit={limit}>; rel="next"`',
+    schema: { type: 'string' },
+  },
+};
+
+/** The page's events; while more follow, the next page's address goes in a Link header (RFC 8288). */
+export function eventsPage(response: Response, path: string, limit: number, page: AggregateEventsPage): EventView[] {
+  const last = page.events.at(-1);
+  if (page.more && last !== undefined) {
+    response.setHeader('Link', `<${path}?afterVersion=${last.version}&limit=${limit}>; rel="next"`);
+  }
+  return page.events;
 }

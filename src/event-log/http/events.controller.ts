@@ -1,16 +1,27 @@
-import { Controller, Get, MessageEvent, Query, Sse } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Observable } from 'rxjs';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from '../../auth/auth.guard';
+import { clientKey } from '../../auth/client-key';
 import { RequireRole, Role } from '../../auth/roles';
 import { EventStore } from '../../event-sourcing/event-store';
 import { EventTypeRegistry } from '../../event-sourcing/event-type-registry';
 import { toEventView } from '../../event-sourcing/history/event-view';
-import { ApiProblemResponses } from '../../http/api-problem-responses.decorator';
+import { ApiProblemResponses, problemSample } from '../../http/api-problem-responses.decorator';
 import { EventResponse } from '../../http/event-response';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { LiveEvents } from '../live-events';
+import { LiveStreamSlots } from '../live-stream-slots';
+import { TooManyLiveStreams } from '../live-streams.errors';
 import { EventFeedQuery, LiveEventsQuery } from './event-log-requests';
 import { LastEventId } from './last-event-id.decorator';
+
+const TOO_MANY_LIVE_STREAMS = problemSample(
+  429,
+  'too-many-live-streams',
+  new TooManyLiveStreams(10).message,
+  'The client already holds LIVE_STREAMS_PER_CLIENT open streams; see Retry-After',
+);
 
 /** The global event feed for external consumers: every stream, in position order. */
 @ApiTags('events')
@@ -21,6 +32,7 @@ export class EventsController {
     private readonly store: EventStore,
     private readonly registry: EventTypeRegistry,
     private readonly live: LiveEvents,
+    private readonly slots: LiveStreamSlots,
   ) {}
 
   @Get()
@@ -32,10 +44,13 @@ export class EventsController {
     return events.map((recorded) => toEventView(recorded, this.registry));
   }
 
-  @Sse('live')
+  @Get('live')
   @ApiOperation({
     summary: 'Server-Sent Events: each event as it is committed; `id:` is its position',
-    description: 'Reconnect with `Last-Event-ID: <position>` to resume without missing or repeating an event.',
+    description:
+      'Reconnect with `Last-Event-ID: <position>` to resume without missing or repeating an event. ' +
+      'At most LIVE_STREAMS_PER_CLIENT (default 10) open streams per client (token subject, else IP); ' +
+      'a stream whose client takes nothing for LIVE_STREAM_STALL_MS (default 30 s) is ended.',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({
@@ -44,8 +59,13 @@ export class EventsController {
     description: 'The last position received; browsers send it by themselves when they reconnect',
   })
   @ApiOkResponse({ description: 'An endless text/event-stream; each `data:` is an event as in GET /events' })
-  @ApiProblemResponses(400)
-  stream(@Query() query: LiveEventsQuery, @LastEventId() lastEventId?: string): Observable<MessageEvent> {
+  @ApiProblemResponses(400, TOO_MANY_LIVE_STREAMS)
+  async stream(
+    @Query() query: LiveEventsQuery,
+    @LastEventId() lastEventId: string | undefined,
+    @Req() request: AuthenticatedRequest,
+    @Res() response: Response,
+  ): Promise<void> {
     let after = query.after;
     if (lastEventId !== undefined) {
       if (!/^\d{1,15}$/.test(lastEventId.trim())) {
@@ -53,6 +73,11 @@ export class EventsController {
       }
       after = Number(lastEventId.trim());
     }
-    return this.live.after(after);
+    const release = this.slots.acquire(clientKey(request));
+    try {
+      await this.live.stream(after, response);
+    } finally {
+      release();
+    }
   }
 }

@@ -4,9 +4,9 @@ import type { EventStore, RecordedEvent } from '../event-store';
 const SHARED_PAGES = 8;
 
 /**
- * Reads of the log for subscriptions, shared between them. Subscriptions usually move in step (all
- * catching up from the same checkpoint, or all woken by the same append), so the last few full pages, and
- * any read still in flight, serve every subscription instead of being read and decoded once each.
+ * Reads of the log, shared between readers: the subscriptions, and the live feed's streams. They usually
+ * move in step (all catching up from the same position, or all woken by the same append), so the last few
+ * full pages, and any read still in flight, serve every reader instead of being read and decoded once each.
  */
 export class SharedPages {
   private readonly full = new Map<number, RecordedEvent[]>();

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { CommandResult } from '../../event-sourcing/aggregate-repository';
 import type { CommandContext } from '../../event-sourcing/command-context';
 import { RequireRole, Role } from '../../auth/roles';
@@ -16,7 +17,7 @@ import {
 import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { EventResponse } from '../../http/event-response';
-import { AggregateReadQuery } from '../../http/read-queries';
+import { AggregateEventsQuery, AggregateReadQuery, EVENTS_PAGE_HEADERS, eventsPage } from '../../http/read-queries';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
 import { CancelOrder } from '../commands/cancel-order.command';
@@ -164,11 +165,19 @@ export class OrdersController {
 
   @Get(':orderId/events')
   @RequireRole(Role.Read)
-  @ApiOperation({ summary: "The order's events, oldest first" })
+  @ApiOperation({
+    summary: "The order's events, oldest first, a page at a time",
+    description: 'Page with `afterVersion` = the `version` of the last event you have, or follow the Link header.',
+  })
   @ApiParam(ORDER_ID_PARAM)
-  @ApiOkResponse({ type: [EventResponse] })
-  @ApiProblemResponses(NO_SUCH_ORDER, 503)
-  events(@Param('orderId', orderIdPipe) orderId: string): Promise<EventResponse[]> {
-    return this.queries.execute(new GetAggregateEvents(Order, orderId));
+  @ApiOkResponse({ type: [EventResponse], headers: EVENTS_PAGE_HEADERS })
+  @ApiProblemResponses(400, NO_SUCH_ORDER, 503)
+  async events(
+    @Param('orderId', orderIdPipe) orderId: string,
+    @Query() { afterVersion, limit }: AggregateEventsQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<EventResponse[]> {
+    const page = await this.queries.execute(new GetAggregateEvents(Order, orderId, afterVersion, limit));
+    return eventsPage(response, `/orders/${orderId}/events`, limit, page);
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '../../http/api-problem-responses.decorator';
 import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
 import { lengthRule } from '../../http/code-point-length';
-import { AggregateReadQuery } from '../../http/read-queries';
+import { AggregateEventsQuery, AggregateReadQuery, EVENTS_PAGE_HEADERS, eventsPage } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
 import { RequireRole, Role } from '../../auth/roles';
@@ -197,11 +197,19 @@ export class ShoppingCartsController {
 
   @Get(':cartId/events')
   @RequireRole(Role.Read)
-  @ApiOperation({ summary: "The cart's events, oldest first" })
+  @ApiOperation({
+    summary: "The cart's events, oldest first, a page at a time",
+    description: 'Page with `afterVersion` = the `version` of the last event you have, or follow the Link header.',
+  })
   @ApiParam(CART_ID_PARAM)
-  @ApiOkResponse({ type: [EventResponse] })
-  @ApiProblemResponses(NO_SUCH_CART, 503)
-  events(@Param('cartId', cartIdPipe) cartId: string): Promise<EventResponse[]> {
-    return this.queries.execute(new GetAggregateEvents(ShoppingCart, cartId));
+  @ApiOkResponse({ type: [EventResponse], headers: EVENTS_PAGE_HEADERS })
+  @ApiProblemResponses(400, NO_SUCH_CART, 503)
+  async events(
+    @Param('cartId', cartIdPipe) cartId: string,
+    @Query() { afterVersion, limit }: AggregateEventsQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<EventResponse[]> {
+    const page = await this.queries.execute(new GetAggregateEvents(ShoppingCart, cartId, afterVersion, limit));
+    return eventsPage(response, `/carts/${cartId}/events`, limit, page);
   }
 }
