@@ -49,6 +49,7 @@ const EVENTS_PAGE_MAX = 1000;
 /** `?afterVersion=&limit=` of an aggregate's event list; absent ones take their defaults. */
 export class AggregateEventsQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: MAX_STREAM_VERSION,
     default: 0,
@@ -62,6 +63,7 @@ export class AggregateEventsQuery {
   afterVersion: number = 0;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: EVENTS_PAGE_MAX,
     default: EVENTS_PAGE,
