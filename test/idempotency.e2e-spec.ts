@@ -7,22 +7,13 @@ import { causedBy } from '../src/event-sourcing/subscriptions/saga';
 import { SubscriptionRunner } from '../src/event-sourcing/subscriptions/subscription-runner';
 import { CHECKOUT_SAGA } from '../src/orders/sagas/checkout.saga';
 import { startTestApp, TestApp } from './support/test-app';
+import { eventually } from './support/eventually';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters-long';
 const ALL_ROLES = ['read', 'carts:write', 'orders:write', 'admin'];
 
 type CommandBody = { cartId: string; version: number; position: number };
 type EventBody = { metadata: { actor?: string } };
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, withinMs = 10_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Idempotency-Key scoped to the caller', () => {
   let test: TestApp;

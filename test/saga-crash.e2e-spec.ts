@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { IsolatedDatabase, isolatedDatabase } from '../src/event-sourcing/testing/test-database';
 import { AppProcess, startAppProcess } from './support/app-process';
+import { eventually } from './support/eventually';
 
 type Acknowledged = { cartId: string; version: number; position: number };
 type Order = { orderId: string; cartId: string; customerId: string; lines: unknown[]; totalCents: number };
@@ -14,16 +15,6 @@ async function call<T>(url: string, method = 'GET', body?: object): Promise<{ st
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as T };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, withinMs = 10_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Opens a cart and adds an item; resolves with the cart's id. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
 import { expectProblem } from './support/problem';
+import { eventually } from './support/eventually';
 
 const problem = (slug: string) => `urn:ledgerline:problem:${slug}`;
 
@@ -18,16 +19,6 @@ type Subscription = {
   lastError: string | null;
   parked: Parked[];
 };
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, withinMs = 5000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function helpers(app: () => TestApp) {
   let customer = 0;
