@@ -4,6 +4,7 @@ import { CreateParkedEvents1764150002000 } from './1764150002000-create-parked-e
 import { CreateOrderReadModels1764150003000 } from './1764150003000-create-order-read-models';
 import { AddEventHashes1764150004000 } from './1764150004000-add-event-hashes';
 import { CreateSnapshots1764150005000 } from './1764150005000-create-snapshots';
+import { AddEventTransactionIds1764150006000 } from './1764150006000-add-event-transaction-ids';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateOrderReadModels1764150003000,
   AddEventHashes1764150004000,
   CreateSnapshots1764150005000,
+  AddEventTransactionIds1764150006000,
 ];

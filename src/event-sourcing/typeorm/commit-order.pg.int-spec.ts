@@ -62,12 +62,51 @@ describe('commit order on PostgreSQL', () => {
     const results = await Promise.all(others);
     const all = [heldPosition, ...results.map((result) => result.positions[0]!)];
     expect(Math.min(...all)).toBe(heldPosition);
-    await runner.waitFor('position-log', Math.max(...all));
-    const head = await store.headPosition();
+    // The log's order is not position order: wait for its last event, whatever its position.
     const expected = (await store.readAll(0, 1000)).map((event) => event.position);
+    expect(expected).toEqual(expect.arrayContaining(all));
+    await runner.waitFor('position-log', expected.at(-1)!);
     expect(PositionLog.seen).toEqual(expected);
     expect(new Set(PositionLog.seen).size).toBe(PositionLog.seen.length);
-    expect(PositionLog.seen.at(-1)).toBe(head);
+    expect(PositionLog.seen.at(-1)).toBe(await store.headPosition());
+  });
+
+  it('never skips a transaction that took its id before another and its position after it', async () => {
+    // Reading in position order up to the oldest open transaction would pass `later` while `earlier` is
+    // open, then never see `earlier`, whose position is lower.
+    const signal = () => {
+      let fire: () => void = () => undefined;
+      const fired = new Promise<void>((resolve) => (fire = resolve));
+      return { fire, fired };
+    };
+    const idTaken = signal();
+    const positionTaken = signal();
+    const laterCommitted = signal();
+    let earlier = 0;
+    let later = 0;
+    const first = transactions.write(async (manager) => {
+      await manager.query('SELECT pg_current_xact_id()');
+      idTaken.fire();
+      await positionTaken.fired;
+      later = (await store.append('takes-its-id-first', ANY_VERSION, [new CounterIncremented(1)])).positions[0]!;
+    });
+    await idTaken.fired;
+    const second = transactions.write(async () => {
+      earlier = (await store.append('takes-its-position-first', ANY_VERSION, [new CounterIncremented(2)]))
+        .positions[0]!;
+      positionTaken.fire();
+      await laterCommitted.fired;
+    });
+    await first;
+    expect(later).toBeGreaterThan(earlier);
+    await runner.waitFor('position-log', later);
+    expect(PositionLog.seen).toEqual([later]);
+
+    laterCommitted.fire();
+    await second;
+    await runner.waitFor('position-log', earlier);
+    expect(PositionLog.seen).toEqual([later, earlier]);
+    expect((await store.readAll(0, 10)).map((event) => event.position)).toEqual([later, earlier]);
   });
 
   it('delivers every event exactly once in order under many concurrent appenders', async () => {

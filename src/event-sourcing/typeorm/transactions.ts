@@ -49,6 +49,17 @@ export class Transactions {
     return this.current.getStore() === undefined ? this.lock.run('db', run) : run();
   }
 
+  /**
+   * PostgreSQL only: runs `work` with no transaction of its own (inside a unit of work: in it), each
+   * statement committing by itself. For work whose one write is a single statement, atomic as such.
+   */
+  autocommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer) return work(outer.manager);
+    const manager = this.dataSource.manager;
+    return this.current.run({ manager, transactional: false }, () => work(manager));
+  }
+
   /** Runs read-only `work` against committed data (or, inside a unit of work, against its own). */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.current.getStore();

@@ -1,0 +1,96 @@
+import type { EntityManager } from 'typeorm';
+import { GENESIS_HASH } from '../event-hash';
+import { AppendResult, ExpectedVersion, IdempotencyKeyTaken, IdempotentAppend, NO_STREAM } from '../event-store';
+import { ClusterCoordinator } from './cluster-coordinator';
+import { checkExpectedVersion, newEventRows, StreamHead } from './event-rows';
+import { INSERT_EVENT_COLUMNS, REMEMBER_KEY_SQL, STREAM_HEAD_SQL } from './sqlite-appender';
+import { sql } from './sql';
+import { Transactions } from './transactions';
+
+const NEW_STREAM: StreamHead = { version: 0, hash: GENESIS_HASH };
+
+/**
+ * The PostgreSQL append. No lock: appends commit in any order, and readers keep to the settled order
+ * (settled-reads.ts). One round trip reads the stream's head (none for a new stream), one inserts. Without
+ * an Idempotency-Key there is no transaction either: the insert is the only write and atomic as one
+ * statement, and the UNIQUE index refuses it if the stream moved on since its head was read (rows never
+ * change, so the hash read with the head stays the one to chain from). The insert is also where the
+ * transaction takes its id, after the stream's previous version committed: a stream's events follow each
+ * other in the log's order too.
+ */
+export class PostgresAppender {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly coordinator: ClusterCoordinator,
+  ) {}
+
+  async append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    rows: { type: string; data: string }[],
+    metadata: string,
+    idempotency: IdempotentAppend | undefined,
+  ): Promise<AppendResult> {
+    const append = async (manager: EntityManager) => {
+      // A stream that already exists makes the insert of version 1 fail on the UNIQUE index.
+      const creates = expectedVersion === NO_STREAM && rows.length > 0;
+      const head = creates ? NEW_STREAM : await this.head(manager, streamId);
+      checkExpectedVersion(streamId, expectedVersion, head.version);
+      const positions = rows.length === 0 ? [] : await this.insert(manager, streamId, head, rows, metadata);
+      const appended = { streamId, version: head.version + rows.length, positions };
+      if (idempotency) await this.remember(manager, idempotency, appended);
+      return appended;
+    };
+    const appended = await (idempotency ? this.transactions.write(append) : this.transactions.autocommit(append));
+    if (appended.positions.length > 0) this.coordinator.announceAppend();
+    return appended;
+  }
+
+  /** The stream's version and the hash its next event chains from, in one indexed lookup. */
+  private async head(manager: EntityManager, streamId: string): Promise<StreamHead> {
+    const [row] = await manager.query<{ stream_version: number | string; hash: string | null }[]>(
+      sql('postgres', STREAM_HEAD_SQL),
+      [streamId],
+    );
+    // A head without a hash is already a break the verifier reports; chaining on from genesis adds none.
+    return { version: Number(row?.stream_version ?? 0), hash: row?.hash ?? GENESIS_HASH };
+  }
+
+  private async insert(
+    manager: EntityManager,
+    streamId: string,
+    head: StreamHead,
+    rows: { type: string; data: string }[],
+    metadata: string,
+  ): Promise<number[]> {
+    const values = newEventRows('postgres', streamId, head, rows, metadata);
+    const inserted = await manager.query<{ position: number | string; stream_version: number | string }[]>(
+      sql(
+        'postgres',
+        `INSERT INTO events ${INSERT_EVENT_COLUMNS}
+         VALUES ${values.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING position, stream_version`,
+      ),
+      values.flat(),
+    );
+    return inserted
+      .map((row) => ({ position: Number(row.position), version: Number(row.stream_version) }))
+      .sort((a, b) => a.version - b.version)
+      .map((row) => row.position);
+  }
+
+  private async remember(manager: EntityManager, idempotency: IdempotentAppend, appended: AppendResult) {
+    const now = new Date();
+    // An expired key may be taken over; a live one makes this append fail as a whole.
+    const stored = await manager.query<unknown[]>(sql('postgres', REMEMBER_KEY_SQL), [
+      idempotency.key,
+      idempotency.fingerprint,
+      appended.streamId,
+      appended.version,
+      appended.positions.at(-1) ?? 0,
+      now,
+      idempotency.expiresAt,
+      now,
+    ]);
+    if (stored.length === 0) throw new IdempotencyKeyTaken(idempotency.key);
+  }
+}
