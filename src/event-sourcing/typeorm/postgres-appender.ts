@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { GENESIS_HASH } from '../event-hash';
+import { canonicalEvent, GENESIS_HASH } from '../event-hash';
+import { WrongExpectedVersion } from '../event-sourcing.errors';
 import { AppendResult, ExpectedVersion, IdempotencyKeyTaken, IdempotentAppend, NO_STREAM } from '../event-store';
 import { ClusterCoordinator } from './cluster-coordinator';
 import { checkExpectedVersion, newEventRows, StreamHead } from './event-rows';
@@ -9,14 +11,20 @@ import { Transactions } from './transactions';
 
 const NEW_STREAM: StreamHead = { version: 0, hash: GENESIS_HASH };
 
+const INSERT_AFTER_SQL = `INSERT INTO events ${INSERT_EVENT_COLUMNS}
+  SELECT $1::uuid, $2, stream_version + 1, $3, $4::jsonb, $5::jsonb, $6::timestamptz,
+    encode(sha256(convert_to(hash || $7, 'UTF8')), 'hex')
+  FROM events WHERE stream_id = $2 AND stream_version = $8
+  RETURNING position`;
+
 /**
  * The PostgreSQL append. No lock: appends commit in any order, and readers keep to the settled order
- * (settled-reads.ts). One round trip reads the stream's head (none for a new stream), one inserts. Without
- * an Idempotency-Key there is no transaction either: the insert is the only write and atomic as one
- * statement, and the UNIQUE index refuses it if the stream moved on since its head was read (rows never
- * change, so the hash read with the head stays the one to chain from). The insert is also where the
- * transaction takes its id, after the stream's previous version committed: a stream's events follow each
- * other in the log's order too.
+ * (settled-reads.ts). One event after a known version is one statement; otherwise one round trip reads
+ * the stream's head (none for a new stream) and one inserts. Without an Idempotency-Key there is no
+ * transaction either: the insert is the only write and atomic as one statement, and the UNIQUE index
+ * refuses it if the stream moved on since its head was read (rows never change, so the hash read with
+ * the head stays the one to chain from). The insert is also where the transaction takes its id, after
+ * the stream's previous version committed: a stream's events follow each other in the log's order too.
  */
 export class PostgresAppender {
   constructor(
@@ -32,18 +40,67 @@ export class PostgresAppender {
     idempotency: IdempotentAppend | undefined,
   ): Promise<AppendResult> {
     const append = async (manager: EntityManager) => {
-      // A stream that already exists makes the insert of version 1 fail on the UNIQUE index.
-      const creates = expectedVersion === NO_STREAM && rows.length > 0;
-      const head = creates ? NEW_STREAM : await this.head(manager, streamId);
-      checkExpectedVersion(streamId, expectedVersion, head.version);
-      const positions = rows.length === 0 ? [] : await this.insert(manager, streamId, head, rows, metadata);
-      const appended = { streamId, version: head.version + rows.length, positions };
+      const appended = await this.insert(manager, streamId, expectedVersion, rows, metadata);
       if (idempotency) await this.remember(manager, idempotency, appended);
       return appended;
     };
     const appended = await (idempotency ? this.transactions.write(append) : this.transactions.autocommit(append));
     if (appended.positions.length > 0) this.coordinator.announceAppend();
     return appended;
+  }
+
+  /** Inserts the events after the stream's head, their hashes chained from its hash. */
+  private async insert(
+    manager: EntityManager,
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    rows: { type: string; data: string }[],
+    metadata: string,
+  ): Promise<AppendResult> {
+    const [row] = rows;
+    if (typeof expectedVersion === 'number' && expectedVersion > 0 && rows.length === 1 && row !== undefined) {
+      const position = await this.insertAfter(manager, streamId, expectedVersion, row, metadata);
+      return { streamId, version: expectedVersion + 1, positions: [position] };
+    }
+    // A stream that already exists makes the insert of version 1 fail on the UNIQUE index.
+    const creates = expectedVersion === NO_STREAM && rows.length > 0;
+    const head = creates ? NEW_STREAM : await this.head(manager, streamId);
+    checkExpectedVersion(streamId, expectedVersion, head.version);
+    const positions = rows.length === 0 ? [] : await this.insertRows(manager, streamId, head, rows, metadata);
+    return { streamId, version: head.version + rows.length, positions };
+  }
+
+  /**
+   * One event after a known version, in one round trip: the statement reads that version's hash and
+   * chains from it (SHA-256 of the hash and the canonical JSON, as eventHash computes it). It inserts
+   * nothing when the stream has not reached that version, and fails on the UNIQUE index when the stream
+   * has gone past it.
+   */
+  private async insertAfter(
+    manager: EntityManager,
+    streamId: string,
+    version: number,
+    row: { type: string; data: string },
+    metadata: string,
+  ): Promise<number> {
+    const recordedAt = new Date();
+    const { type, data } = row;
+    const parsed = { data: JSON.parse(data) as unknown, metadata: JSON.parse(metadata) as unknown };
+    const canonical = canonicalEvent({ streamId, streamVersion: version + 1, type, ...parsed, recordedAt });
+    const [inserted] = await manager.query<{ position: number | string }[]>(INSERT_AFTER_SQL, [
+      randomUUID(),
+      streamId,
+      type,
+      data,
+      metadata,
+      recordedAt,
+      canonical,
+      version,
+    ]);
+    if (inserted === undefined) {
+      throw new WrongExpectedVersion(streamId, version, (await this.head(manager, streamId)).version);
+    }
+    return Number(inserted.position);
   }
 
   /** The stream's version and the hash its next event chains from, in one indexed lookup. */
@@ -56,7 +113,7 @@ export class PostgresAppender {
     return { version: Number(row?.stream_version ?? 0), hash: row?.hash ?? GENESIS_HASH };
   }
 
-  private async insert(
+  private async insertRows(
     manager: EntityManager,
     streamId: string,
     head: StreamHead,
