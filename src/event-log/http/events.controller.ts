@@ -12,7 +12,7 @@ import { LiveEvents } from '../live-events';
 import { EventFeedQuery, LiveEventsQuery } from './event-log-requests';
 import { LastEventId } from './last-event-id.decorator';
 
-/** The global event feed for external consumers: every stream, in position order. */
+/** The global event feed for external consumers: every stream, in the log's order (EventStore.readAll). */
 @ApiTags('events')
 @Controller('events')
 @RequireRole(Role.Read)
@@ -24,7 +24,7 @@ export class EventsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Events after a position, in global order (page with the last position you saw)' })
+  @ApiOperation({ summary: "Events after a position, in the log's order (page with the last position you received)" })
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(400, 503)
   async feed(@Query() { after = 0, limit = 100 }: EventFeedQuery): Promise<EventResponse[]> {

@@ -17,8 +17,8 @@ import { SubscriptionNotFound, SubscriptionNotRebuildable } from './subscription
 const FOLLOWER_POLL_MS = 50;
 
 /**
- * Moves events from the log into projections and sagas, in global position order, with durable
- * checkpoints. Catches up at start, wakes after each local append, and polls for appends by other
+ * Moves events from the log into projections and sagas, in the log's order (EventStore.readAll), with
+ * durable checkpoints. Catches up at start, wakes after each local append, and polls for appends by other
  * processes. A projection writes its rows and checkpoint in one transaction; a saga's commands are
  * idempotent, so a crash at any point loses nothing and repeats nothing.
  */
