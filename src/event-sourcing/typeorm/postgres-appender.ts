@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
 import { canonicalEvent, GENESIS_HASH } from '../event-hash';
 import { WrongExpectedVersion } from '../event-sourcing.errors';
 import { AppendResult, ExpectedVersion, IdempotencyKeyTaken, IdempotentAppend, NO_STREAM } from '../event-store';
@@ -10,6 +10,11 @@ import { sql } from './sql';
 import { Transactions } from './transactions';
 
 const NEW_STREAM: StreamHead = { version: 0, hash: GENESIS_HASH };
+
+/** Rows of a statement sent as a named prepared statement: parsed and planned once per connection. */
+async function prepared<T>(client: PoolClient, name: string, text: string, values: unknown[]): Promise<T[]> {
+  return (await client.query({ name: `ledgerline:${name}`, text, values })).rows as T[];
+}
 
 const INSERT_AFTER_SQL = `INSERT INTO events ${INSERT_EVENT_COLUMNS}
   SELECT $1::uuid, $2, stream_version + 1, $3, $4::jsonb, $5::jsonb, $6::timestamptz,
@@ -39,19 +44,21 @@ export class PostgresAppender {
     metadata: string,
     idempotency: IdempotentAppend | undefined,
   ): Promise<AppendResult> {
-    const append = async (manager: EntityManager) => {
-      const appended = await this.insert(manager, streamId, expectedVersion, rows, metadata);
-      if (idempotency) await this.remember(manager, idempotency, appended);
-      return appended;
-    };
-    const appended = await (idempotency ? this.transactions.write(append) : this.transactions.autocommit(append));
+    const append = () =>
+      this.transactions.onConnection(async (client) => {
+        const appended = await this.insert(client, streamId, expectedVersion, rows, metadata);
+        if (idempotency) await this.remember(client, idempotency, appended);
+        return appended;
+      });
+    // The Idempotency-Key is a second write that must commit with the events.
+    const appended = await (idempotency ? this.transactions.write(append) : append());
     if (appended.positions.length > 0) this.coordinator.announceAppend();
     return appended;
   }
 
   /** Inserts the events after the stream's head, their hashes chained from its hash. */
   private async insert(
-    manager: EntityManager,
+    client: PoolClient,
     streamId: string,
     expectedVersion: ExpectedVersion,
     rows: { type: string; data: string }[],
@@ -59,14 +66,14 @@ export class PostgresAppender {
   ): Promise<AppendResult> {
     const [row] = rows;
     if (typeof expectedVersion === 'number' && expectedVersion > 0 && rows.length === 1 && row !== undefined) {
-      const position = await this.insertAfter(manager, streamId, expectedVersion, row, metadata);
+      const position = await this.insertAfter(client, streamId, expectedVersion, row, metadata);
       return { streamId, version: expectedVersion + 1, positions: [position] };
     }
     // A stream that already exists makes the insert of version 1 fail on the UNIQUE index.
     const creates = expectedVersion === NO_STREAM && rows.length > 0;
-    const head = creates ? NEW_STREAM : await this.head(manager, streamId);
+    const head = creates ? NEW_STREAM : await this.head(client, streamId);
     checkExpectedVersion(streamId, expectedVersion, head.version);
-    const positions = rows.length === 0 ? [] : await this.insertRows(manager, streamId, head, rows, metadata);
+    const positions = rows.length === 0 ? [] : await this.insertRows(client, streamId, head, rows, metadata);
     return { streamId, version: head.version + rows.length, positions };
   }
 
@@ -77,7 +84,7 @@ export class PostgresAppender {
    * has gone past it.
    */
   private async insertAfter(
-    manager: EntityManager,
+    client: PoolClient,
     streamId: string,
     version: number,
     row: { type: string; data: string },
@@ -87,7 +94,7 @@ export class PostgresAppender {
     const { type, data } = row;
     const parsed = { data: JSON.parse(data) as unknown, metadata: JSON.parse(metadata) as unknown };
     const canonical = canonicalEvent({ streamId, streamVersion: version + 1, type, ...parsed, recordedAt });
-    const [inserted] = await manager.query<{ position: number | string }[]>(INSERT_AFTER_SQL, [
+    const [inserted] = await prepared<{ position: number | string }>(client, 'insert-after', INSERT_AFTER_SQL, [
       randomUUID(),
       streamId,
       type,
@@ -98,14 +105,16 @@ export class PostgresAppender {
       version,
     ]);
     if (inserted === undefined) {
-      throw new WrongExpectedVersion(streamId, version, (await this.head(manager, streamId)).version);
+      throw new WrongExpectedVersion(streamId, version, (await this.head(client, streamId)).version);
     }
     return Number(inserted.position);
   }
 
   /** The stream's version and the hash its next event chains from, in one indexed lookup. */
-  private async head(manager: EntityManager, streamId: string): Promise<StreamHead> {
-    const [row] = await manager.query<{ stream_version: number | string; hash: string | null }[]>(
+  private async head(client: PoolClient, streamId: string): Promise<StreamHead> {
+    const [row] = await prepared<{ stream_version: number | string; hash: string | null }>(
+      client,
+      'head',
       sql('postgres', STREAM_HEAD_SQL),
       [streamId],
     );
@@ -114,14 +123,16 @@ export class PostgresAppender {
   }
 
   private async insertRows(
-    manager: EntityManager,
+    client: PoolClient,
     streamId: string,
     head: StreamHead,
     rows: { type: string; data: string }[],
     metadata: string,
   ): Promise<number[]> {
     const values = newEventRows('postgres', streamId, head, rows, metadata);
-    const inserted = await manager.query<{ position: number | string; stream_version: number | string }[]>(
+    const inserted = await prepared<{ position: number | string; stream_version: number | string }>(
+      client,
+      `insert-${values.length}`,
       sql(
         'postgres',
         `INSERT INTO events ${INSERT_EVENT_COLUMNS}
@@ -135,10 +146,10 @@ export class PostgresAppender {
       .map((row) => row.position);
   }
 
-  private async remember(manager: EntityManager, idempotency: IdempotentAppend, appended: AppendResult) {
+  private async remember(client: PoolClient, idempotency: IdempotentAppend, appended: AppendResult) {
     const now = new Date();
     // An expired key may be taken over; a live one makes this append fail as a whole.
-    const stored = await manager.query<unknown[]>(sql('postgres', REMEMBER_KEY_SQL), [
+    const stored = await prepared(client, 'remember-key', sql('postgres', REMEMBER_KEY_SQL), [
       idempotency.key,
       idempotency.fingerprint,
       appended.streamId,
