@@ -21,6 +21,18 @@ class PositionLog implements Projection {
   }
 }
 
+/** Something one side of a test waits for and the other makes happen. */
+function event(): { fire: () => void; fired: Promise<void> } {
+  let fire: () => void = () => undefined;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fire, fired };
+}
+
+/** An open transaction's two moments: it has taken its id, and it may end. */
+function signal() {
+  return { opened: event(), release: event() };
+}
+
 describe('commit order on PostgreSQL', () => {
   let close: () => Promise<void>;
   let store: EventStore;
@@ -74,14 +86,9 @@ describe('commit order on PostgreSQL', () => {
   it('never skips a transaction that took its id before another and its position after it', async () => {
     // Reading in position order up to the oldest open transaction would pass `later` while `earlier` is
     // open, then never see `earlier`, whose position is lower.
-    const signal = () => {
-      let fire: () => void = () => undefined;
-      const fired = new Promise<void>((resolve) => (fire = resolve));
-      return { fire, fired };
-    };
-    const idTaken = signal();
-    const positionTaken = signal();
-    const laterCommitted = signal();
+    const idTaken = event();
+    const positionTaken = event();
+    const laterCommitted = event();
     let earlier = 0;
     let later = 0;
     const first = transactions.write(async (manager) => {
@@ -107,6 +114,37 @@ describe('commit order on PostgreSQL', () => {
     await runner.waitFor('position-log', earlier);
     expect(PositionLog.seen).toEqual([later, earlier]);
     expect((await store.readAll(0, 10)).map((event) => event.position)).toEqual([later, earlier]);
+  });
+
+  it('answers a read once what was committed when it started has settled, not what committed after', async () => {
+    const first = signal();
+    const second = signal();
+    // An open transaction that took its id before `settling` keeps it from being read for now.
+    const holdFirst = transactions.write(async (manager) => {
+      await manager.query('SELECT pg_current_xact_id()');
+      first.opened.fire();
+      await first.release.fired;
+    });
+    await first.opened.fired;
+    const settling = (await store.append('settling', ANY_VERSION, [new CounterIncremented(1)])).positions[0]!;
+    const read = store.readAll(0, 100);
+
+    // Meanwhile another append commits behind another open transaction, and only then the first one ends.
+    const holdSecond = transactions.write(async (manager) => {
+      await manager.query('SELECT pg_current_xact_id()');
+      second.opened.fire();
+      await second.release.fired;
+    });
+    await second.opened.fired;
+    await store.append('behind', ANY_VERSION, [new CounterIncremented(2)]);
+    first.release.fire();
+    await holdFirst;
+
+    const started = performance.now();
+    expect((await read).map((event) => event.position)).toEqual([settling]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    second.release.fire();
+    await holdSecond;
   });
 
   it('delivers every event exactly once in order under many concurrent appenders', async () => {

@@ -38,28 +38,43 @@ export function readAllSql(columns: string): string {
       UNION ALL
       (SELECT xmin, 0 FROM horizon)
       LIMIT 1)
-    SELECT ${columns}, transaction_id < (SELECT xmin FROM horizon) AS settled FROM events
+    SELECT ${columns}, transaction_id < (SELECT xmin FROM horizon) AS settled,
+      (SELECT xmin FROM horizon) AS horizon
+    FROM events
     WHERE (transaction_id, position) > ((SELECT transaction_id FROM after), (SELECT position FROM after))
     ORDER BY transaction_id, position
     LIMIT $2`;
 }
 
-/** The last event in the log's order, and the last settled one. */
+/** The transaction of the last event in the log's order, the last settled event, and the horizon. */
 export const HEAD_SQL = `WITH ${HORIZON}
   SELECT
-    (SELECT position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1) AS newest,
+    (SELECT transaction_id FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1) AS newest,
     (SELECT position FROM events WHERE transaction_id < (SELECT xmin FROM horizon)
-      ORDER BY transaction_id DESC, position DESC LIMIT 1) AS settled`;
+      ORDER BY transaction_id DESC, position DESC LIMIT 1) AS settled,
+    (SELECT xmin FROM horizon) AS horizon`;
 
 /**
- * Runs `read` until nothing it saw is waiting on an open transaction, or the wait is over; then answers
- * with what is settled.
+ * What one read saw (xid8 values as the driver gives them): `horizon`, the oldest transaction still open
+ * (events of lower ones are settled), and `newest`, the transaction of the last committed event it saw.
  */
-export async function untilSettled<T>(read: () => Promise<{ value: T; complete: boolean }>): Promise<T> {
+export interface Sighting {
+  horizon: string;
+  newest: string;
+}
+
+/**
+ * Runs `read` until every event it saw committed the first time has settled, or the wait is over; then
+ * answers what the last read found settled. Events committed after the first read are not waited for:
+ * under steady appends there always are some.
+ */
+export async function untilSettled<T>(read: () => Promise<{ value: T; seen: Sighting | undefined }>): Promise<T> {
   const deadline = Date.now() + SETTLE_WAIT_MS;
+  let awaited: bigint | undefined;
   for (;;) {
-    const { value, complete } = await read();
-    if (complete || Date.now() >= deadline) return value;
+    const { value, seen } = await read();
+    awaited ??= seen === undefined ? -1n : BigInt(seen.newest);
+    if (seen === undefined || BigInt(seen.horizon) > awaited || Date.now() >= deadline) return value;
     await sleep(SETTLE_POLL_MS);
   }
 }

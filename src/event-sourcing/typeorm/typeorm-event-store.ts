@@ -100,9 +100,13 @@ export class TypeOrmEventStore extends EventStore {
       return rows.map((row) => this.toRecordedEvent(row));
     }
     const rows = await untilSettled(async () => {
-      const page = await this.query<EventRow & { settled: boolean }>(readAllSql(this.columns), [afterPosition, limit]);
-      const settled = page.filter((row) => row.settled);
-      return { value: settled, complete: settled.length === page.length };
+      const page = await this.query<EventRow & { settled: boolean; horizon: string }>(readAllSql(this.columns), [
+        afterPosition,
+        limit,
+      ]);
+      const last = page.at(-1);
+      const seen = last && { horizon: last.horizon, newest: last.transaction_id! };
+      return { value: page.filter((row) => row.settled), seen };
     });
     return rows.map((row) => this.toRecordedEvent(row));
   }
@@ -118,8 +122,9 @@ export class TypeOrmEventStore extends EventStore {
       return Number(row?.position ?? 0);
     }
     return untilSettled(async () => {
-      const [row] = await this.query<{ newest: string | null; settled: string | null }>(HEAD_SQL, []);
-      return { value: Number(row?.settled ?? 0), complete: row?.newest === row?.settled };
+      const [row] = await this.query<{ newest: string | null; settled: string | null; horizon: string }>(HEAD_SQL, []);
+      const seen = row === undefined || row.newest === null ? undefined : { horizon: row.horizon, newest: row.newest };
+      return { value: Number(row?.settled ?? 0), seen };
     });
   }
 
