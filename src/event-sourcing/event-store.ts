@@ -21,9 +21,9 @@ export interface RecordedEvent<E extends object = object> {
   position: number;
   /**
    * Where the log's order needs more than the position: on PostgreSQL, transactions commit out of position
-   * order, so the log is ordered by the appending transaction's id (xid8; a transaction that starts after
-   * another commits gets a larger one) and by position within it. 0 on SQLite and in memory, where appends
-   * commit in position order.
+   * order, so the log is ordered by the appending transaction's id (xid8, taken at its first write: one
+   * that first writes after another committed gets a larger one) and by position within it. 0 on SQLite
+   * and in memory, where appends commit in position order.
    */
   transactionId: number;
   eventId: string;
