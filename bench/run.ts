@@ -2,10 +2,11 @@
  * `npm run bench`: runs the benchmarks one after another, each measurement in its own child
  * process on a fresh temp SQLite file, then prints one table and one JSON line.
  *
- * Environment: BENCH_RUNS (3), BENCH_ONLY (comma-separated: append,command,load,catch-up,http,live-feed),
- * BENCH_CATCHUP_EVENTS (1,000,000), BENCH_CATCHUP_RUNS, BENCH_CATCHUP_MAX_SECONDS (0 = no limit),
+ * Environment: BENCH_RUNS (3), BENCH_ONLY (comma-separated: append,append-pg,command,load,catch-up,http,
+ * live-feed), BENCH_CATCHUP_EVENTS (1,000,000), BENCH_CATCHUP_RUNS, BENCH_CATCHUP_MAX_SECONDS (0 = no limit),
  * BENCH_APPEND_EVENTS, BENCH_COMMAND_CARTS, BENCH_HTTP_SECONDS, BENCH_READ_AFTER_WRITE, BENCH_LIVE_READERS,
- * BENCH_LIVE_SECONDS.
+ * BENCH_LIVE_SECONDS; for append-pg BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test),
+ * BENCH_PG_CLIENTS (32), BENCH_PG_SECONDS (12).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -17,6 +18,7 @@ import * as suites from './suites';
 
 const SUITES: Record<string, (shared: suites.Shared) => Promise<Figure[]>> = {
   append: suites.append,
+  'append-pg': suites.appendPostgres,
   command: suites.command,
   load: suites.load,
   'catch-up': catchUp,

@@ -3,8 +3,9 @@
  * fresh database, how many times, and how their metrics become figures with ceilings and targets.
  */
 import { join } from 'node:path';
-import { runChild } from './lib/child';
+import { intEnv, runChild } from './lib/child';
 import { startServer } from './lib/http';
+import { BENCH_DATABASE_URL, newSchema, postgresMissing, sql } from './lib/postgres';
 import { Figure } from './lib/report';
 import { pick, repeat, status } from './lib/runs';
 import { copyDatabase, removeFolder, tempFolder } from './lib/sqlite';
@@ -34,6 +35,48 @@ export async function append(shared: Shared): Promise<Figure[]> {
       target: { on: 'ratio', op: '>=', limit: 0.8 },
       rssMb: pick(store, 'peakRssMb'),
     },
+  ];
+}
+
+/**
+ * EventStore.append on PostgreSQL from 32 concurrent appenders against pgbench's one-row INSERT
+ * transactions into the same table at the same concurrency, both in each run. Skipped, with the reason
+ * as a note, where pgbench or the database is missing.
+ */
+export async function appendPostgres(): Promise<Figure[]> {
+  const name = 'append (PostgreSQL): EventStore.append, 32 appenders, new streams';
+  const missing = await postgresMissing();
+  if (missing !== undefined) return [{ name, unit: 'events/s', values: [], note: `skipped: ${missing}` }];
+  const runs = await repeat('append (PostgreSQL)', async (folder) => {
+    const schema = newSchema();
+    try {
+      const env = {
+        DATABASE_TYPE: 'postgres',
+        DATABASE_URL: BENCH_DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+        DATABASE_POOL_SIZE: String(intEnv('BENCH_PG_CLIENTS', 32)),
+      };
+      return await runChild('append-pg', [`--schema=${schema}`, `--folder=${folder}`], env);
+    } finally {
+      await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
+  });
+  return [
+    {
+      name,
+      unit: 'events/s',
+      values: pick(runs, 'newStreamsPerSecond'),
+      ceiling: { name: 'pgbench', values: pick(runs, 'pgbenchTps') },
+      target: { on: 'ratio', op: '>=', limit: 0.6 },
+      rssMb: pick(runs, 'peakRssMb'),
+    },
+    {
+      name: 'append (PostgreSQL): same, existing streams',
+      unit: 'events/s',
+      values: pick(runs, 'existingStreamsPerSecond'),
+      ceiling: { name: 'pgbench', values: pick(runs, 'pgbenchTps') },
+    },
+    { name: "append (PostgreSQL): the app's share of one core", unit: '×', values: pick(runs, 'appCpuShare') },
   ];
 }
 

@@ -45,13 +45,9 @@ export function canonicalJson(value: unknown): string {
   throw new TypeError(`A ${typeof value} is not a JSON value`);
 }
 
-/**
- * SHA-256 (hex) of the previous event's hash (64 hex characters, GENESIS_HASH before version 1)
- * followed by the event's canonical JSON, whose `recordedAt` is ISO-8601 in UTC with milliseconds.
- * Throws when the event cannot be serialised (e.g. an invalid date), which a verifier counts as a break.
- */
-export function eventHash(previousHash: string, event: HashedEvent): string {
-  const canonical = canonicalJson({
+/** The event's canonical JSON, whose `recordedAt` is ISO-8601 in UTC with milliseconds: what its hash covers. */
+export function canonicalEvent(event: HashedEvent): string {
+  return canonicalJson({
     streamId: event.streamId,
     streamVersion: event.streamVersion,
     type: event.type,
@@ -59,5 +55,13 @@ export function eventHash(previousHash: string, event: HashedEvent): string {
     metadata: event.metadata,
     recordedAt: event.recordedAt.toISOString(),
   });
-  return hash('sha256', previousHash + canonical, 'hex');
+}
+
+/**
+ * SHA-256 (hex) of the previous event's hash (64 hex characters, GENESIS_HASH before version 1)
+ * followed by the event's canonical JSON (both as UTF-8).
+ * Throws when the event cannot be serialised (e.g. an invalid date), which a verifier counts as a break.
+ */
+export function eventHash(previousHash: string, event: HashedEvent): string {
+  return hash('sha256', previousHash + canonicalEvent(event), 'hex');
 }

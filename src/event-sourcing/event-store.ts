@@ -20,8 +20,15 @@ export interface EventMetadata {
 }
 
 export interface RecordedEvent<E extends object = object> {
-  /** Global order across all streams; what subscriptions and checkpoints count in. */
+  /** Unique across all streams, and higher in each stream for each later version; checkpoints name it. */
   position: number;
+  /**
+   * Where the log's order needs more than the position: on PostgreSQL, transactions commit out of position
+   * order, so the log is ordered by the appending transaction's id (xid8, taken at its first write: one
+   * that first writes after another committed gets a larger one) and by position within it. 0 on SQLite
+   * and in memory, where appends commit in position order.
+   */
+  transactionId: number;
   eventId: string;
   streamId: string;
   /** 1, 2, 3 … within the stream. */
@@ -30,6 +37,17 @@ export interface RecordedEvent<E extends object = object> {
   event: E;
   metadata: EventMetadata;
   recordedAt: Date;
+}
+
+/** An event's place in the log's order; see RecordedEvent.transactionId. */
+export type LogOrder = Pick<RecordedEvent, 'transactionId' | 'position'>;
+
+/** Where a reader starts: before every event. */
+export const LOG_START: LogOrder = { transactionId: 0, position: 0 };
+
+/** Negative when `a` comes first in the log, positive when `b` does, 0 for the same event. */
+export function compareLogOrder(a: LogOrder, b: LogOrder): number {
+  return a.transactionId - b.transactionId || a.position - b.position;
 }
 
 export interface IdempotentAppend {
@@ -94,10 +112,19 @@ export abstract class EventStore {
   /** Events of one stream in version order; empty when the stream does not exist. */
   abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
-  /** Up to `limit` events after `afterPosition`, in position order, across all streams. */
+  /**
+   * Up to `limit` events across all streams in the log's order, after the event at `afterPosition` (0: from
+   * the start). Only settled events: none can later appear before the last one returned, so a reader that
+   * goes on after it skips nothing. Every append that committed before the call is included, unless an
+   * older transaction stays open longer than a short wait. A position at which no event is stored is taken
+   * as "every event after it", which may repeat some, never skip one.
+   */
   abstract readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]>;
 
-  /** The position of the newest event, 0 when the store is empty. */
+  /** The event stored at `position`, if any. */
+  abstract readEvent(position: number): Promise<RecordedEvent | undefined>;
+
+  /** The position of the last settled event in the log's order (see readAll), 0 when the store is empty. */
   abstract headPosition(): Promise<number>;
 
   /** The stream's current version, 0 when it does not exist. */

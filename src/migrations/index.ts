@@ -5,6 +5,7 @@ import { CreateOrderReadModels1764150003000 } from './1764150003000-create-order
 import { AddEventHashes1764150004000 } from './1764150004000-add-event-hashes';
 import { CreateSnapshots1764150005000 } from './1764150005000-create-snapshots';
 import { ScopeIdempotencyKeys1764150006000 } from './1764150006000-scope-idempotency-keys';
+import { AddEventTransactionIds1764150007000 } from './1764150007000-add-event-transaction-ids';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AddEventHashes1764150004000,
   CreateSnapshots1764150005000,
   ScopeIdempotencyKeys1764150006000,
+  AddEventTransactionIds1764150007000,
 ];

@@ -7,7 +7,9 @@ export class EventFeedQuery {
     type: 'integer',
     minimum: 0,
     default: 0,
-    description: 'Return events after this global position',
+    description:
+      "Return events after the event at this position, in the log's order (on PostgreSQL, concurrent appends can " +
+      'come out of numeric order: pass the last position you received)',
   })
   @IsOptional()
   @QueryInteger()

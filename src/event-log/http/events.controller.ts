@@ -23,7 +23,7 @@ const TOO_MANY_LIVE_STREAMS = problemSample(
   'The client already holds LIVE_STREAMS_PER_CLIENT open streams; see Retry-After',
 );
 
-/** The global event feed for external consumers: every stream, in position order. */
+/** The global event feed for external consumers: every stream, in the log's order (EventStore.readAll). */
 @ApiTags('events')
 @Controller('events')
 @RequireRole(Role.Read)
@@ -36,7 +36,7 @@ export class EventsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Events after a position, in global order (page with the last position you saw)' })
+  @ApiOperation({ summary: "Events after a position, in the log's order (page with the last position you received)" })
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(400, 503)
   async feed(@Query() { after = 0, limit = 100 }: EventFeedQuery): Promise<EventResponse[]> {

@@ -27,7 +27,7 @@ export class SubscriptionResponse {
   @ApiProperty({ enum: ['projection', 'saga'] })
   kind!: 'projection' | 'saga';
 
-  @ApiProperty({ type: 'integer', example: 1200, description: 'Last global position handled' })
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Position of the last event handled' })
   checkpoint!: number;
 
   @ApiProperty({ type: 'integer', example: 1234, description: 'Newest position in the event store' })

@@ -93,8 +93,8 @@ export class SagaReactor {
 
   async retryParked(name: string, saga: Saga, position: number): Promise<void> {
     const parked = (await this.subscriptions.parked(name)).find((entry) => entry.position === position);
-    const [event] = await this.store.readAll(position - 1, 1);
-    if (parked === undefined || event?.position !== position) throw new ParkedEventNotFound(name, position);
+    const event = await this.store.readEvent(position);
+    if (parked === undefined || event === undefined) throw new ParkedEventNotFound(name, position);
     try {
       await this.send(saga, event);
     } catch (error) {

@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { PositionNotWritten, ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
-import { EventStore, RecordedEvent } from '../event-store';
+import { compareLogOrder, EventStore, LOG_START, LogOrder } from '../event-store';
 import { ClusterCoordinator } from '../typeorm/cluster-coordinator';
 import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
@@ -17,8 +17,8 @@ import { SubscriptionNotFound, SubscriptionNotRebuildable, UnknownSubscriptions 
 const FOLLOWER_POLL_MS = 50;
 
 /**
- * Moves events from the log into projections and sagas, in global position order, with durable
- * checkpoints. Catches up at start, wakes after each local append, and polls for appends by other
+ * Moves events from the log into projections and sagas, in the log's order (EventStore.readAll), with
+ * durable checkpoints. Catches up at start, wakes after each local append, and polls for appends by other
  * processes. A projection writes its rows and checkpoint in one transaction; a saga's commands are
  * idempotent, so a crash at any point loses nothing and repeats nothing.
  */
@@ -100,23 +100,29 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
-  /** Resolves once the named subscription has handled every event up to `position`; else ReadModelBehind. */
+  /**
+   * Resolves once the named subscription has handled the event at `position` and every one before it in the
+   * log's order; else ReadModelBehind.
+   */
   async waitFor(name: string, position: number): Promise<void> {
     const subscription = this.get(name);
-    if ((subscription.checkpoint ?? -1) >= position) return;
-    // A client can only hold positions of committed appends, so one past the head is a mistake, not a lag.
-    const head = await this.store.headPosition();
-    if (position > head) throw new PositionNotWritten(position, head);
+    const { checkpoint } = subscription;
+    // Where appends commit in position order (transaction 0), a lower position comes earlier in the log.
+    if (position === 0 || (checkpoint?.transactionId === 0 && position <= checkpoint.position)) return;
+    // A client can only hold positions of committed appends, so one with no event is a mistake, not a lag.
+    const event = await this.store.readEvent(position);
+    if (event === undefined) throw new PositionNotWritten(position, await this.store.headPosition());
+    if (checkpoint !== undefined && compareLogOrder(event, checkpoint) <= 0) return;
     let waiter: Waiter | undefined;
     let timer: NodeJS.Timeout | undefined;
     // Another instance may be the one processing it: look at the stored checkpoint meanwhile.
     const poll = setInterval(() => this.wake(subscription), FOLLOWER_POLL_MS);
     try {
       await new Promise<void>((resolve, reject) => {
-        waiter = { position, resolve };
+        waiter = { event, resolve };
         subscription.waiters.add(waiter);
         timer = setTimeout(
-          () => reject(new ReadModelBehind(name, position, subscription.checkpoint ?? 0)),
+          () => reject(new ReadModelBehind(name, position, subscription.checkpoint?.position ?? 0)),
           this.options.consistencyWaitMs,
         );
         this.wake(subscription);
@@ -128,10 +134,10 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  /** The last position the named subscription has handled. */
+  /** The position of the last event the named subscription has handled. */
   async checkpointOf(name: string): Promise<number> {
     const subscription = this.get(name);
-    return subscription.checkpoint ?? (await this.checkpoints.checkpoint(name));
+    return subscription.checkpoint?.position ?? (await this.checkpoints.checkpoint(name));
   }
 
   /**
@@ -205,10 +211,10 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       if (!(await this.coordinator.lead(name))) {
         // Another instance processes it; forget what we knew, and report its progress to our waiters.
         subscription.checkpoint = undefined;
-        this.resolveWaiters(subscription, await this.checkpoints.checkpoint(name));
+        this.resolveWaiters(subscription, await this.storedCheckpoint(name));
         return;
       }
-      subscription.checkpoint ??= await this.checkpoints.checkpoint(name);
+      subscription.checkpoint ??= await this.storedCheckpoint(name);
       while (!this.stopped) {
         // better-sqlite3 answers synchronously: without this a long catch-up would starve every request.
         await new Promise((resolve) => setImmediate(resolve));
@@ -217,7 +223,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
           await this.reset(subscription, handler.projection);
         }
         if (subscription.paused) break;
-        const batch = await this.pages.after(subscription.checkpoint);
+        const batch = await this.pages.after(subscription.checkpoint.position);
         const last = batch.at(-1);
         if (last === undefined) {
           // Caught up: a waiter that registered while the last batch was being stored is answered here.
@@ -225,7 +231,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
           break;
         }
         if (handler.kind === 'projection') {
-          const from = subscription.checkpoint;
+          const from = subscription.checkpoint.position;
           const { projection } = handler;
           await this.transactions.write(async (manager) => {
             await this.checkpoints.claim(manager, name, from);
@@ -246,10 +252,11 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       // The batch rolled back with its checkpoint; it is retried after a growing pause, in order.
       subscription.failures += 1;
       subscription.lastError = String(error);
+      const after = subscription.checkpoint?.position ?? '?';
       subscription.checkpoint = undefined;
       const delay = Math.min(30_000, 100 * 2 ** Math.min(subscription.failures, 9));
       this.logger.error(
-        `Subscription ${name} failed after position ${subscription.checkpoint ?? '?'} ` +
+        `Subscription ${name} failed after position ${after} ` +
           `(attempt ${subscription.failures}, retrying in ${delay} ms): ${String(error)}`,
         error instanceof Error ? error.stack : undefined,
       );
@@ -263,17 +270,24 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       await projection.clear(manager);
       await this.checkpoints.saveCheckpoint(manager, subscription.name, 0);
     });
-    subscription.checkpoint = 0;
+    subscription.checkpoint = LOG_START;
     this.logger.log(`Rebuilding projection ${subscription.name} from position 0`);
     for (const resolve of requests) resolve();
   }
 
-  private advance(subscription: Subscription, last: RecordedEvent): void {
-    subscription.checkpoint = last.position;
-    this.resolveWaiters(subscription, last.position);
+  private advance(subscription: Subscription, last: LogOrder): void {
+    subscription.checkpoint = { transactionId: last.transactionId, position: last.position };
+    this.resolveWaiters(subscription, subscription.checkpoint);
   }
 
-  private resolveWaiters(subscription: Subscription, position: number): void {
-    for (const waiter of subscription.waiters) if (waiter.position <= position) waiter.resolve();
+  private resolveWaiters(subscription: Subscription, checkpoint: LogOrder): void {
+    for (const waiter of subscription.waiters) if (compareLogOrder(waiter.event, checkpoint) <= 0) waiter.resolve();
+  }
+
+  /** The stored checkpoint, placed in the log's order by the event it names. */
+  private async storedCheckpoint(name: string): Promise<LogOrder> {
+    const position = await this.checkpoints.checkpoint(name);
+    const event = position === 0 ? undefined : await this.store.readEvent(position);
+    return { transactionId: event?.transactionId ?? 0, position };
   }
 }

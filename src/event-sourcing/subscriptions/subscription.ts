@@ -1,9 +1,10 @@
+import type { LogOrder } from '../event-store';
 import type { Projection } from './projection';
 import type { Saga } from './saga';
 
-/** A read waiting for a position (consistentWith). */
+/** A read waiting for the event at a position (consistentWith). */
 export interface Waiter {
-  position: number;
+  event: LogOrder;
   resolve: () => void;
 }
 
@@ -13,8 +14,8 @@ export type Handler = { kind: 'projection'; projection: Projection } | { kind: '
 export interface Subscription {
   name: string;
   handler: Handler;
-  /** Last position handled and stored; undefined until read from the database. */
-  checkpoint: number | undefined;
+  /** The last event handled and stored; undefined until read from the database. */
+  checkpoint: LogOrder | undefined;
   running: Promise<void> | undefined;
   /** A wake-up arrived while a pass was running: run another pass after it. */
   again: boolean;

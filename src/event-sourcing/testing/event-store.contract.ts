@@ -231,6 +231,14 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
         expect(fromAll).toEqual(recorded);
       });
 
+      it('reads one event by its position, and nothing where none is stored', async () => {
+        const id = stream();
+        const { positions } = await store.append(id, NO_STREAM, [new ThingHappened('one')]);
+        const [recorded] = await store.readStream(id);
+        expect(await store.readEvent(positions[0]!)).toEqual(recorded);
+        expect(await store.readEvent(Number.MAX_SAFE_INTEGER)).toBeUndefined();
+      });
+
       it('round-trips a 1 MB payload', async () => {
         const id = stream();
         const big = 'x€'.repeat(350_000);

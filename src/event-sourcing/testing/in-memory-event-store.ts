@@ -123,6 +123,11 @@ export class InMemoryEventStore extends EventStore {
     );
   }
 
+  readEvent(position: number): Promise<RecordedEvent | undefined> {
+    const row = this.rows[position - 1];
+    return Promise.resolve().then(() => row && this.toRecorded(row));
+  }
+
   headPosition(): Promise<number> {
     return Promise.resolve(this.rows.length);
   }
@@ -156,6 +161,7 @@ export class InMemoryEventStore extends EventStore {
   private toRecorded(row: StoredRow): RecordedEvent {
     return {
       position: row.position,
+      transactionId: 0,
       eventId: row.eventId,
       streamId: row.streamId,
       streamVersion: row.streamVersion,

@@ -21,6 +21,18 @@ class PositionLog implements Projection {
   }
 }
 
+/** Something one side of a test waits for and the other makes happen. */
+function event(): { fire: () => void; fired: Promise<void> } {
+  let fire: () => void = () => undefined;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fire, fired };
+}
+
+/** An open transaction's two moments: it has taken its id, and it may end. */
+function signal() {
+  return { opened: event(), release: event() };
+}
+
 describe('commit order on PostgreSQL', () => {
   let close: () => Promise<void>;
   let store: EventStore;
@@ -62,12 +74,77 @@ describe('commit order on PostgreSQL', () => {
     const results = await Promise.all(others);
     const all = [heldPosition, ...results.map((result) => result.positions[0]!)];
     expect(Math.min(...all)).toBe(heldPosition);
-    await runner.waitFor('position-log', Math.max(...all));
-    const head = await store.headPosition();
+    // The log's order is not position order: wait for its last event, whatever its position.
     const expected = (await store.readAll(0, 1000)).map((event) => event.position);
+    expect(expected).toEqual(expect.arrayContaining(all));
+    await runner.waitFor('position-log', expected.at(-1)!);
     expect(PositionLog.seen).toEqual(expected);
     expect(new Set(PositionLog.seen).size).toBe(PositionLog.seen.length);
-    expect(PositionLog.seen.at(-1)).toBe(head);
+    expect(PositionLog.seen.at(-1)).toBe(await store.headPosition());
+  });
+
+  it('never skips a transaction that took its id before another and its position after it', async () => {
+    // Reading in position order up to the oldest open transaction would pass `later` while `earlier` is
+    // open, then never see `earlier`, whose position is lower.
+    const idTaken = event();
+    const positionTaken = event();
+    const laterCommitted = event();
+    let earlier = 0;
+    let later = 0;
+    const first = transactions.write(async (manager) => {
+      await manager.query('SELECT pg_current_xact_id()');
+      idTaken.fire();
+      await positionTaken.fired;
+      later = (await store.append('takes-its-id-first', ANY_VERSION, [new CounterIncremented(1)])).positions[0]!;
+    });
+    await idTaken.fired;
+    const second = transactions.write(async () => {
+      earlier = (await store.append('takes-its-position-first', ANY_VERSION, [new CounterIncremented(2)]))
+        .positions[0]!;
+      positionTaken.fire();
+      await laterCommitted.fired;
+    });
+    await first;
+    expect(later).toBeGreaterThan(earlier);
+    await runner.waitFor('position-log', later);
+    expect(PositionLog.seen).toEqual([later]);
+
+    laterCommitted.fire();
+    await second;
+    await runner.waitFor('position-log', earlier);
+    expect(PositionLog.seen).toEqual([later, earlier]);
+    expect((await store.readAll(0, 10)).map((event) => event.position)).toEqual([later, earlier]);
+  });
+
+  it('answers a read once what was committed when it started has settled, not what committed after', async () => {
+    const first = signal();
+    const second = signal();
+    // An open transaction that took its id before `settling` keeps it from being read for now.
+    const holdFirst = transactions.write(async (manager) => {
+      await manager.query('SELECT pg_current_xact_id()');
+      first.opened.fire();
+      await first.release.fired;
+    });
+    await first.opened.fired;
+    const settling = (await store.append('settling', ANY_VERSION, [new CounterIncremented(1)])).positions[0]!;
+    const read = store.readAll(0, 100);
+
+    // Meanwhile another append commits behind another open transaction, and only then the first one ends.
+    const holdSecond = transactions.write(async (manager) => {
+      await manager.query('SELECT pg_current_xact_id()');
+      second.opened.fire();
+      await second.release.fired;
+    });
+    await second.opened.fired;
+    await store.append('behind', ANY_VERSION, [new CounterIncremented(2)]);
+    first.release.fire();
+    await holdFirst;
+
+    const started = performance.now();
+    expect((await read).map((event) => event.position)).toEqual([settling]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    second.release.fire();
+    await holdSecond;
   });
 
   it('delivers every event exactly once in order under many concurrent appenders', async () => {

@@ -31,8 +31,10 @@ export interface UniqueConstraint {
 
 /** True when the driver refused a row because of this unique constraint. */
 export function isUniqueViolation(error: unknown, constraint: UniqueConstraint): boolean {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string; message?: string } }).driverError;
-  if (driverError === undefined) return false;
+  type DriverError = { code?: string; constraint?: string; message?: string };
+  // TypeORM wraps the driver's error; statements sent on the driver's own connection throw it bare.
+  const driverError = (error as { driverError?: DriverError }).driverError ?? (error as DriverError | undefined);
+  if (typeof driverError !== 'object' || driverError === null) return false;
   if (driverError.code === '23505') return driverError.constraint === constraint.name;
   return (
     driverError.code?.startsWith('SQLITE_CONSTRAINT') === true &&

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { KeyedLock } from '../async-lock';
 
 /**
@@ -47,6 +49,28 @@ export class Transactions {
     const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
     const run = () => Promise.resolve().then(() => db.transaction(work)(db));
     return this.current.getStore() === undefined ? this.lock.run('db', run) : run();
+  }
+
+  /**
+   * PostgreSQL only: runs `work` on a pg connection of the driver's own, for hot statements that want its
+   * named prepared statements (TypeORM's query() has none). Inside a unit of work that is the unit's
+   * connection, in its transaction; else a pooled one with no transaction of its own, on which each
+   * statement commits by itself.
+   */
+  async onConnection<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const runner = this.current.getStore()?.manager.queryRunner;
+    if (runner) return work((await runner.connect()) as PoolClient);
+    const client = await (this.dataSource.driver as unknown as { master: Pool }).master.connect();
+    let failure: unknown;
+    try {
+      return await work(client);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      // A connection that broke mid-statement must not go back to the pool; a refused statement leaves it fine.
+      client.release(isDatabaseUnavailable(failure) ? (failure as Error) : undefined);
+    }
   }
 
   /** Runs read-only `work` against committed data (or, inside a unit of work, against its own). */
