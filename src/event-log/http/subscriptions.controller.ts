@@ -38,11 +38,10 @@ export class SubscriptionsController {
   @ApiOkResponse({ type: [SubscriptionResponse] })
   @ApiProblemResponses(503)
   async list(): Promise<SubscriptionResponse[]> {
-    const [statuses, headPosition, parked] = await Promise.all([
-      this.runner.status(),
-      this.store.headPosition(),
-      this.checkpoints.parked(),
-    ]);
+    // Parked events first: an event is parked in the transaction that moves the checkpoint past it, so
+    // checkpoints read after them never show an event parked but not yet passed.
+    const parked = await this.checkpoints.parked();
+    const [statuses, headPosition] = await Promise.all([this.runner.status(), this.store.headPosition()]);
     return statuses.map((status) => ({
       ...status,
       headPosition,
