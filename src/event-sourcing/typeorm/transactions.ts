@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyedLock } from '../async-lock';
+import { sql } from './sql';
 
 /**
  * Runs database work with the isolation each engine needs.
@@ -19,6 +21,7 @@ export class Transactions {
   private readonly lock = new KeyedLock();
   private readonly current = new AsyncLocalStorage<{ manager: EntityManager; transactional: boolean }>();
   private readonly serial: boolean;
+  private statements: { db: Database; byText: Map<string, Statement> } | undefined;
 
   constructor(readonly dataSource: DataSource) {
     this.serial = dataSource.options.type === 'better-sqlite3';
@@ -44,7 +47,7 @@ export class Transactions {
    * TypeORM's per-statement overhead costs more than the statements themselves.
    */
   writeSqlite<T>(work: (db: Database) => T): Promise<T> {
-    const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    const db = this.sqliteConnection();
     const run = () => Promise.resolve().then(() => db.transaction(work)(db));
     return this.current.getStore() === undefined ? this.lock.run('db', run) : run();
   }
@@ -56,5 +59,38 @@ export class Transactions {
     const manager = this.dataSource.manager;
     const read = () => this.current.run({ manager, transactional: false }, () => work(manager));
     return this.serial ? this.lock.run('db', read) : read();
+  }
+
+  /**
+   * One read-only statement of a hot read path (`?` placeholders), prepared once per connection instead
+   * of built by TypeORM on every call. On SQLite it runs at once when no transaction is open on the
+   * connection (it then sees committed data only, and nothing can interleave with a synchronous call),
+   * else in its turn; on PostgreSQL as a named statement through TypeORM's pool. Inside a unit of work
+   * it runs in that unit.
+   */
+  queryPrepared<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    const outer = this.current.getStore();
+    if (outer) return outer.manager.query(sql(this.engine, text), values);
+    if (!this.serial) {
+      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+      return pool.query({ name, text: sql('postgres', text), values }).then((result) => result.rows as R[]);
+    }
+    const db = this.sqliteConnection();
+    const run = () => this.prepared(db, text).all(...values) as R[];
+    return db.inTransaction ? this.lock.run('db', () => Promise.resolve().then(run)) : Promise.resolve(run());
+  }
+
+  private sqliteConnection(): Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+  }
+
+  private prepared(db: Database, text: string): Statement {
+    if (this.statements?.db !== db) this.statements = { db, byText: new Map() };
+    let statement = this.statements.byText.get(text);
+    if (statement === undefined) {
+      statement = db.prepare(text);
+      this.statements.byText.set(text, statement);
+    }
+    return statement;
   }
 }
