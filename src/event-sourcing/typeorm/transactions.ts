@@ -22,6 +22,8 @@ export class Transactions {
   private readonly current = new AsyncLocalStorage<{ manager: EntityManager; transactional: boolean }>();
   private readonly serial: boolean;
   private statements: { db: Database; byText: Map<string, Statement> } | undefined;
+  /** Prepared SQLite reads waiting for the open transaction to end. */
+  private waitingReads: (() => void)[] = [];
 
   constructor(readonly dataSource: DataSource) {
     this.serial = dataSource.options.type === 'better-sqlite3';
@@ -36,7 +38,9 @@ export class Transactions {
     const outer = this.current.getStore();
     if (outer?.transactional) return work(outer.manager);
     const transaction = () =>
-      this.dataSource.transaction((manager) => this.current.run({ manager, transactional: true }, () => work(manager)));
+      this.dataSource
+        .transaction((manager) => this.current.run({ manager, transactional: true }, () => work(manager)))
+        .finally(() => this.runWaitingReads());
     // Inside a read, this context already holds the SQLite queue.
     return this.serial && outer === undefined ? this.lock.run('db', transaction) : transaction();
   }
@@ -65,8 +69,9 @@ export class Transactions {
    * One read-only statement of a hot read path (`?` placeholders), prepared once per connection instead
    * of built by TypeORM on every call. On SQLite it runs at once when no transaction is open on the
    * connection (it then sees committed data only, and nothing can interleave with a synchronous call),
-   * else in its turn; on PostgreSQL as a named statement through TypeORM's pool. Inside a unit of work
-   * it runs in that unit.
+   * else as soon as that transaction ends, before the next queued unit of work begins (its turn in the
+   * queue, should that come first); on PostgreSQL as a named statement through TypeORM's pool. Inside a
+   * unit of work it runs in that unit.
    */
   queryPrepared<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
     const outer = this.current.getStore();
@@ -76,8 +81,27 @@ export class Transactions {
       return pool.query({ name, text: sql('postgres', text), values }).then((result) => result.rows as R[]);
     }
     const db = this.sqliteConnection();
-    const run = () => this.prepared(db, text).all(...values) as R[];
-    return db.inTransaction ? this.lock.run('db', () => Promise.resolve().then(run)) : Promise.resolve(run());
+    return new Promise<R[]>((resolve, reject) => {
+      let done = false;
+      const run = () => {
+        if (done) return;
+        done = true;
+        try {
+          resolve(this.prepared(db, text).all(...values) as R[]);
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      if (!db.inTransaction) return run();
+      this.waitingReads.push(run);
+      void this.lock.run('db', () => Promise.resolve(run()));
+    });
+  }
+
+  private runWaitingReads(): void {
+    const waiting = this.waitingReads;
+    this.waitingReads = [];
+    for (const run of waiting) run();
   }
 
   private sqliteConnection(): Database {
