@@ -28,6 +28,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private readonly subscriptions = new Map<string, Subscription>();
   private stopped = false;
   private wakePending = false;
+  /** The highest position this process has seen appended: positions up to it need no head query. */
+  private knownHead = 0;
   private readonly pages: SharedPages;
   private poller: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
@@ -48,7 +50,10 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
     this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
     this.unsubscribe = [
-      this.store.onAppended(() => this.wakeSoon()),
+      this.store.onAppended(({ positions }) => {
+        this.knownHead = Math.max(this.knownHead, positions.at(-1) ?? 0);
+        this.wakeSoon();
+      }),
       this.coordinator.onRemoteAppend(() => this.wakeSoon()),
     ];
     this.poller = setInterval(() => this.wakeAll(), this.options.pollIntervalMs);
@@ -103,8 +108,13 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     const subscription = this.get(name);
     if ((subscription.checkpoint ?? -1) >= position) return;
     // A client can only hold positions of committed appends, so one past the head is a mistake, not a lag.
-    const head = await this.store.headPosition();
-    if (position > head) throw new PositionNotWritten(position, head);
+    if (position > this.knownHead) {
+      const head = await this.store.headPosition();
+      this.knownHead = Math.max(this.knownHead, head);
+      if (position > head) throw new PositionNotWritten(position, head);
+      // The head query queued behind the projections' writes, which may have applied the position meanwhile.
+      if ((subscription.checkpoint ?? -1) >= position) return;
+    }
     let waiter: Waiter | undefined;
     let timer: NodeJS.Timeout | undefined;
     // Another instance may be the one processing it: look at the stored checkpoint meanwhile.
