@@ -16,6 +16,7 @@ import {
   versionProblems,
 } from '../../http/api-problem-responses.decorator';
 import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
+import { ReadQuery } from '../../http/read-query.decorator';
 import { AggregateReadQuery } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
@@ -188,7 +189,7 @@ export class ShoppingCartsController {
     503,
     readModelBehind(CART_DETAILS),
   )
-  get(@Param('cartId', AggregateIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
+  get(@Param('cartId', AggregateIdPipe) cartId: string, @ReadQuery() query: AggregateReadQuery): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }
