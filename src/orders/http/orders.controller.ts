@@ -159,7 +159,7 @@ export class OrdersController {
   )
   get(
     @Param('orderId', AggregateIdPipe) orderId: string,
-    @ReadQuery() query: AggregateReadQuery,
+    @ReadQuery(AggregateReadQuery) query: Readonly<AggregateReadQuery>,
   ): Promise<OrderResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));

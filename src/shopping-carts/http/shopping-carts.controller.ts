@@ -189,7 +189,10 @@ export class ShoppingCartsController {
     503,
     readModelBehind(CART_DETAILS),
   )
-  get(@Param('cartId', AggregateIdPipe) cartId: string, @ReadQuery() query: AggregateReadQuery): Promise<CartResponse> {
+  get(
+    @Param('cartId', AggregateIdPipe) cartId: string,
+    @ReadQuery(AggregateReadQuery) query: Readonly<AggregateReadQuery>,
+  ): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }
