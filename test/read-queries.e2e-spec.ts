@@ -15,7 +15,10 @@ describe('the query string of a read by id', () => {
   beforeAll(async () => {
     test = await startTestApp();
     const opened = await request(test.url).post('/carts').send({ customerId: 'read-queries' }).expect(201);
-    cartPath = `/carts/${(opened.body as { cartId: string }).cartId}`;
+    const { cartId, position } = opened.body as { cartId: string; position: number };
+    cartPath = `/carts/${cartId}`;
+    // Reads are eventually consistent: the plain reads below need the read model to have the cart.
+    await request(test.url).get(cartPath).query({ consistentWith: position }).expect(200);
   });
   afterAll(() => test.close());
 
