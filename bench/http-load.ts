@@ -1,17 +1,20 @@
 /**
  * Benchmark 5's load generator, in its own process so it never shares a core's event loop with the
  * server. `--target=bare` drives the bare app's no-op routes (the ceiling); `--target=service` opens
- * carts, then drives add-item commands and GET /carts/{id} with autocannon (50 connections), then
- * measures read-after-write sequentially: a command, then GET ?consistentWith=<its position>.
+ * carts, then drives add-item commands, GET /carts/{id} and GET /orders/{id} with autocannon (50
+ * connections), then measures read-after-write sequentially: a command, then GET ?consistentWith=<its
+ * position>. Each measured load also reports the server's CPU time per answered request.
  */
 import autocannon from 'autocannon';
 import { arg, childMain, inParallel, intEnv, Metrics, sleep } from './lib/child';
-import { send } from './lib/http';
+import { cpuMs, send } from './lib/http';
 import { percentile, since } from './lib/stats';
 
 const SECONDS = intEnv('BENCH_HTTP_SECONDS', 5);
 const CONNECTIONS = 50;
 const CARTS = 1_000;
+/** Carts checked out so that the checkout saga places that many orders to read. */
+const ORDERS = 200;
 const READ_AFTER_WRITE = intEnv('BENCH_READ_AFTER_WRITE', 500);
 const bodies = Array.from({ length: 10 }, (_, i) =>
   JSON.stringify({ productId: `sku-${i}`, quantity: 1, unitPriceCents: 100 + i }),
@@ -22,11 +25,15 @@ interface Shot {
   p50: number;
   p99: number;
   failed: number;
+  /** Server CPU (user + system) per answered request, in ms. */
+  cpuMs: number;
 }
 
 /** Autocannon over `paths` (and `body` per request) round-robin; only 2xx answers count as done. */
 async function cannon(url: string, method: 'GET' | 'POST', paths: string[], seconds: number): Promise<Shot> {
   let next = 0;
+  const serverPid = Number(arg('server-pid'));
+  const cpuBefore = cpuMs(serverPid);
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -42,11 +49,13 @@ async function cannon(url: string, method: 'GET' | 'POST', paths: string[], seco
       },
     ],
   });
+  const answered = result['2xx'] + result.non2xx;
   return {
     rps: result['2xx'] / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.non2xx + result.errors,
+    cpuMs: (cpuMs(serverPid) - cpuBefore) / answered,
   };
 }
 
@@ -66,6 +75,7 @@ async function bare(url: string): Promise<Metrics> {
     getRps: get.rps,
     getP50Ms: get.p50,
     getP99Ms: get.p99,
+    getCpuMs: get.cpuMs,
     failed: post.failed + get.failed,
   };
 }
@@ -84,6 +94,33 @@ async function readModelsAt(url: string, cartId: string, position: number): Prom
     if (Date.now() > deadline) throw new Error(`the read model did not reach ${position} within 120 s`);
     await sleep(100);
   }
+}
+
+/** Checks out ORDERS fresh carts and returns the ids of the orders the saga placed for them. */
+async function placeOrders(url: string): Promise<string[]> {
+  const cartIds: string[] = [];
+  await inParallel(ORDERS, CONNECTIONS, async (i) => {
+    const opened = await send(`${url}/carts`, 'POST', { customerId: `buyer-${i}` });
+    const cartId = (JSON.parse(opened.body) as { cartId: string }).cartId;
+    await addItem(url, cartId, bodies[i % 10] ?? '');
+    const checkedOut = await send(`${url}/carts/${cartId}/checkout`, 'POST');
+    if (checkedOut.status !== 200) throw new Error(`checkout answered ${checkedOut.status}: ${checkedOut.body}`);
+    cartIds[i] = cartId;
+  });
+  const orderIds: string[] = [];
+  const deadline = Date.now() + 120_000;
+  for (const cartId of cartIds) {
+    for (;;) {
+      const found = JSON.parse((await send(`${url}/orders?cartId=${cartId}`, 'GET')).body) as { orderId: string }[];
+      if (found[0] !== undefined) {
+        orderIds.push(found[0].orderId);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`no order for cart ${cartId} within 120 s`);
+      await sleep(50);
+    }
+  }
+  return orderIds;
 }
 
 async function service(url: string): Promise<Metrics> {
@@ -111,6 +148,12 @@ async function service(url: string): Promise<Metrics> {
     'GET',
     cartIds.map((id) => `/carts/${id}`),
   );
+  const orderIds = await placeOrders(url);
+  const orderReads = await measured(
+    url,
+    'GET',
+    orderIds.map((id) => `/orders/${id}`),
+  );
 
   const readMs: number[] = [];
   const pairMs: number[] = [];
@@ -130,10 +173,16 @@ async function service(url: string): Promise<Metrics> {
     commandRps: commands.rps,
     commandP50Ms: commands.p50,
     commandP99Ms: commands.p99,
+    commandCpuMs: commands.cpuMs,
     readRps: reads.rps,
     readP50Ms: reads.p50,
     readP99Ms: reads.p99,
-    failed: commands.failed + reads.failed,
+    readCpuMs: reads.cpuMs,
+    orderReadRps: orderReads.rps,
+    orderReadP50Ms: orderReads.p50,
+    orderReadP99Ms: orderReads.p99,
+    orderReadCpuMs: orderReads.cpuMs,
+    failed: commands.failed + reads.failed + orderReads.failed,
     rawReadP50Ms: percentile(readMs, 50),
     rawReadP99Ms: percentile(readMs, 99),
     rawPairP50Ms: percentile(pairMs, 50),

@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { sleep, vmHwmMb } from './child';
@@ -43,8 +44,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+let clockTicksPerSecond: number | undefined;
+
+/**
+ * A process's CPU time so far (user + system, what its own process.cpuUsage() would say), in ms, read
+ * from /proc so the load generator can measure the server without touching it; NaN where there is none.
+ */
+export function cpuMs(pid: number): number {
+  try {
+    clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    // The fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+  } catch {
+    return NaN;
+  }
+}
+
 export interface Server {
   url: string;
+  pid: number;
   /** What the server printed so far, for a failure report. */
   output(): string;
   /** The server process's resident-memory high-water mark (VmHWM), in MB; NaN off Linux. */
@@ -52,10 +71,15 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `node <script>` with PORT set and resolves once `readyPath` answers 200. */
+/**
+ * Starts `node <script>` with PORT set and resolves once `readyPath` answers 200. With
+ * BENCH_HTTP_CPU_PROF=<folder> the server writes a V8 CPU profile there when it stops.
+ */
 export async function startServer(script: string, env: Record<string, string>, readyPath: string): Promise<Server> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [script], {
+  const profile = process.env.BENCH_HTTP_CPU_PROF;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, NO_COLOR: '1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -79,6 +103,7 @@ export async function startServer(script: string, env: Record<string, string>, r
   }
   return {
     url,
+    pid: child.pid ?? NaN,
     output: () => output,
     peakRssMb: () => vmHwmMb(child.pid),
     stop() {

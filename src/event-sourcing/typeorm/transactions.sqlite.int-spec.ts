@@ -63,4 +63,42 @@ describe('Transactions on SQLite', () => {
     ).resolves.toBeDefined();
     expect(await value()).toBe(1);
   });
+
+  it('answers a prepared read from committed data only, even while a unit of work is open', async () => {
+    const prepared = () =>
+      transactions
+        .queryPrepared<{ value: number }>('hits', 'SELECT value FROM counters WHERE name = ?', ['hits'])
+        .then(([row]) => row!.value);
+    expect(await prepared()).toBe(0);
+    let updated!: () => void;
+    const inside = new Promise<void>((resolve) => (updated = resolve));
+    const failing = transactions.write(async (manager) => {
+      await manager.query("UPDATE counters SET value = 5 WHERE name = 'hits'");
+      updated();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('rolled back');
+    });
+    await inside;
+    const seen = prepared();
+    await expect(failing).rejects.toThrow('rolled back');
+    expect(await seen).toBe(0);
+  });
+
+  it('answers a prepared read waiting for a unit of work before the units queued after it', async () => {
+    let updated!: () => void;
+    const inside = new Promise<void>((resolve) => (updated = resolve));
+    const first = transactions.write(async (manager) => {
+      await manager.query("UPDATE counters SET value = 1 WHERE name = 'hits'");
+      updated();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    await inside;
+    const next = transactions.write((manager) => manager.query("UPDATE counters SET value = 2 WHERE name = 'hits'"));
+    const seen = transactions
+      .queryPrepared<{ value: number }>('hits', 'SELECT value FROM counters WHERE name = ?', ['hits'])
+      .then(([row]) => row!.value);
+    await Promise.all([first, next]);
+    expect(await seen).toBe(1);
+    expect(await value()).toBe(2);
+  });
 });

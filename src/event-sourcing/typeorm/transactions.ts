@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { KeyedLock } from '../async-lock';
+import { sql } from './sql';
 
 /**
  * Runs database work with the isolation each engine needs.
@@ -21,6 +22,9 @@ export class Transactions {
   private readonly lock = new KeyedLock();
   private readonly current = new AsyncLocalStorage<{ manager: EntityManager; transactional: boolean }>();
   private readonly serial: boolean;
+  private statements: { db: Database; byText: Map<string, Statement> } | undefined;
+  /** Prepared SQLite reads waiting for the open transaction to end. */
+  private waitingReads: (() => void)[] = [];
 
   constructor(readonly dataSource: DataSource) {
     this.serial = dataSource.options.type === 'better-sqlite3';
@@ -35,7 +39,9 @@ export class Transactions {
     const outer = this.current.getStore();
     if (outer?.transactional) return work(outer.manager);
     const transaction = () =>
-      this.dataSource.transaction((manager) => this.current.run({ manager, transactional: true }, () => work(manager)));
+      this.dataSource
+        .transaction((manager) => this.current.run({ manager, transactional: true }, () => work(manager)))
+        .finally(() => this.runWaitingReads());
     // Inside a read, this context already holds the SQLite queue.
     return this.serial && outer === undefined ? this.lock.run('db', transaction) : transaction();
   }
@@ -46,7 +52,7 @@ export class Transactions {
    * TypeORM's per-statement overhead costs more than the statements themselves.
    */
   writeSqlite<T>(work: (db: Database) => T): Promise<T> {
-    const db = (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    const db = this.sqliteConnection();
     const run = () => Promise.resolve().then(() => db.transaction(work)(db));
     return this.current.getStore() === undefined ? this.lock.run('db', run) : run();
   }
@@ -80,5 +86,58 @@ export class Transactions {
     const manager = this.dataSource.manager;
     const read = () => this.current.run({ manager, transactional: false }, () => work(manager));
     return this.serial ? this.lock.run('db', read) : read();
+  }
+
+  /**
+   * One read-only statement of a hot read path (`?` placeholders), prepared once per connection instead
+   * of built by TypeORM on every call. On SQLite it runs at once when no transaction is open on the
+   * connection (it then sees committed data only, and nothing can interleave with a synchronous call),
+   * else as soon as that transaction ends, before the next queued unit of work begins (its turn in the
+   * queue, should that come first); on PostgreSQL as a named statement through TypeORM's pool. Inside a
+   * unit of work it runs in that unit.
+   */
+  queryPrepared<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
+    const outer = this.current.getStore();
+    if (outer) return outer.manager.query(sql(this.engine, text), values);
+    if (!this.serial) {
+      const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+      return pool.query({ name, text: sql('postgres', text), values }).then((result) => result.rows as R[]);
+    }
+    const db = this.sqliteConnection();
+    return new Promise<R[]>((resolve, reject) => {
+      let done = false;
+      const run = () => {
+        if (done) return;
+        done = true;
+        try {
+          resolve(this.prepared(db, text).all(...values) as R[]);
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      if (!db.inTransaction) return run();
+      this.waitingReads.push(run);
+      void this.lock.run('db', () => Promise.resolve(run()));
+    });
+  }
+
+  private runWaitingReads(): void {
+    const waiting = this.waitingReads;
+    this.waitingReads = [];
+    for (const run of waiting) run();
+  }
+
+  private sqliteConnection(): Database {
+    return (this.dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+  }
+
+  private prepared(db: Database, text: string): Statement {
+    if (this.statements?.db !== db) this.statements = { db, byText: new Map() };
+    let statement = this.statements.byText.get(text);
+    if (statement === undefined) {
+      statement = db.prepare(text);
+      this.statements.byText.set(text, statement);
+    }
+    return statement;
   }
 }

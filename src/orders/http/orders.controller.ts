@@ -17,6 +17,7 @@ import {
 import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { EventResponse } from '../../http/event-response';
+import { ReadQuery } from '../../http/read-query.decorator';
 import { AggregateEventsQuery, AggregateReadQuery, EVENTS_PAGE_HEADERS, eventsPage } from '../../http/read-queries';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
@@ -158,7 +159,10 @@ export class OrdersController {
     503,
     readModelBehind(ORDER_DETAILS),
   )
-  get(@Param('orderId', orderIdPipe) orderId: string, @Query() query: AggregateReadQuery): Promise<OrderResponse> {
+  get(
+    @Param('orderId', orderIdPipe) orderId: string,
+    @ReadQuery(AggregateReadQuery) query: Readonly<AggregateReadQuery>,
+  ): Promise<OrderResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));
   }

@@ -16,6 +16,7 @@ import {
   versionProblems,
 } from '../../http/api-problem-responses.decorator';
 import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
+import { ReadQuery } from '../../http/read-query.decorator';
 import { lengthRule } from '../../http/code-point-length';
 import { AggregateEventsQuery, AggregateReadQuery, EVENTS_PAGE_HEADERS, eventsPage } from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
@@ -190,7 +191,10 @@ export class ShoppingCartsController {
     503,
     readModelBehind(CART_DETAILS),
   )
-  get(@Param('cartId', cartIdPipe) cartId: string, @Query() query: AggregateReadQuery): Promise<CartResponse> {
+  get(
+    @Param('cartId', cartIdPipe) cartId: string,
+    @ReadQuery(AggregateReadQuery) query: Readonly<AggregateReadQuery>,
+  ): Promise<CartResponse> {
     if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }

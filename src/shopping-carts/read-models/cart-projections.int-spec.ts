@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ANY_VERSION, EventStore } from '../../event-sourcing/event-store';
 import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
 import { createEventSourcingTestModule } from '../../event-sourcing/testing/event-sourcing-test-module';
+import { PrimaryKeyLookup } from '../../event-sourcing/typeorm/primary-key-lookup';
 import { Transactions } from '../../event-sourcing/typeorm/transactions';
 import { CartCheckedOut, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from '../domain/shopping-cart.events';
 import { ShoppingCartsModule } from '../shopping-carts.module';
@@ -93,6 +94,18 @@ describe('cart projections on SQLite', () => {
       version: 2,
     });
     expect(customers.find((row) => row.cartId === first)).toMatchObject({ itemCount: 5, totalCents: 14_000 });
+  });
+
+  it('reads a row by its key as TypeORM finds it, values converted alike', async () => {
+    const { first, second, position } = await someHistory();
+    await caughtUp(position);
+    const lookup = new PrimaryKeyLookup(transactions, CartDetails);
+    for (const cartId of [first, second]) {
+      const found = await lookup.find(cartId);
+      expect(found).toEqual({ ...(await dataSource.getRepository(CartDetails).findOneBy({ cartId })) });
+      expect(Object.keys(found!)).toEqual(['cartId', 'customerId', 'status', 'items', 'totalCents', 'version']);
+    }
+    expect(await lookup.find(randomUUID())).toBeNull();
   });
 
   it('drops a line whose quantity reaches zero', async () => {
