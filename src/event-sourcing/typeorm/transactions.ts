@@ -67,6 +67,10 @@ export class Transactions {
     const runner = this.current.getStore()?.manager.queryRunner;
     if (runner) return work((await runner.connect()) as PoolClient);
     const client = await (this.dataSource.driver as unknown as { master: Pool }).master.connect();
+    // The pool stops listening to a client it hands out, and pg emits 'error' on a connection lost even
+    // between statements: unheard, that kills the process. The statement in flight, or the next, fails anyway.
+    const lost = () => undefined;
+    client.on('error', lost);
     let failure: unknown;
     try {
       return await work(client);
@@ -74,6 +78,7 @@ export class Transactions {
       failure = error;
       throw error;
     } finally {
+      client.removeListener('error', lost);
       // A connection that broke mid-statement must not go back to the pool; a refused statement leaves it fine.
       client.release(isDatabaseUnavailable(failure) ? (failure as Error) : undefined);
     }
