@@ -30,27 +30,27 @@ interface Document {
 const COMMAND = [400, 401, 403, 404, 409, 412, 422, 429, 503];
 const JSON_COMMAND = [...COMMAND, 413, 415];
 const CONSISTENT_READ = [400, 401, 403, 429, 503];
-/** Every route with the role its 403 names and the problem statuses it can answer with. */
-const ROUTES: [string, string, string, number[]][] = [
-  ['/carts', 'post', 'carts:write', [400, 401, 403, 413, 415, 422, 429, 503]],
-  ['/carts', 'get', 'read', CONSISTENT_READ],
-  ['/carts/{cartId}', 'get', 'read', [...CONSISTENT_READ, 404]],
-  ['/carts/{cartId}/items', 'post', 'carts:write', JSON_COMMAND],
-  ['/carts/{cartId}/items/{productId}', 'delete', 'carts:write', COMMAND],
-  ['/carts/{cartId}/checkout', 'post', 'carts:write', COMMAND],
-  ['/carts/{cartId}/events', 'get', 'read', [400, 401, 403, 404, 429, 503]],
-  ['/orders', 'get', 'read', CONSISTENT_READ],
-  ['/orders/{orderId}', 'get', 'read', [...CONSISTENT_READ, 404]],
-  ['/orders/{orderId}/events', 'get', 'read', [400, 401, 403, 404, 429, 503]],
-  ['/orders/{orderId}/payments', 'post', 'orders:write', JSON_COMMAND],
-  ['/orders/{orderId}/shipment', 'post', 'orders:write', COMMAND],
-  ['/orders/{orderId}/cancellation', 'post', 'orders:write', JSON_COMMAND],
-  ['/events', 'get', 'read', [400, 401, 403, 429, 503]],
-  ['/events/live', 'get', 'read', [400, 401, 403, 429]],
-  ['/subscriptions', 'get', 'admin', [401, 403, 429, 503]],
-  ['/subscriptions/{name}/rebuild', 'post', 'admin', [401, 403, 404, 409, 429, 503]],
-  ['/subscriptions/{name}/parked/{position}/retry', 'post', 'admin', [400, 401, 403, 404, 409, 429, 503]],
-  ['/admin/integrity', 'get', 'admin', [400, 401, 403, 404, 429, 503]],
+/** Every route with its success status, the role its 403 names and the problem statuses it can answer with. */
+const ROUTES: [string, string, number, string, number[]][] = [
+  ['/carts', 'post', 201, 'carts:write', [400, 401, 403, 413, 415, 422, 429, 503]],
+  ['/carts', 'get', 200, 'read', CONSISTENT_READ],
+  ['/carts/{cartId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],
+  ['/carts/{cartId}/items', 'post', 200, 'carts:write', JSON_COMMAND],
+  ['/carts/{cartId}/items/{productId}', 'delete', 200, 'carts:write', COMMAND],
+  ['/carts/{cartId}/checkout', 'post', 200, 'carts:write', COMMAND],
+  ['/carts/{cartId}/events', 'get', 200, 'read', [400, 401, 403, 404, 429, 503]],
+  ['/orders', 'get', 200, 'read', CONSISTENT_READ],
+  ['/orders/{orderId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],
+  ['/orders/{orderId}/events', 'get', 200, 'read', [400, 401, 403, 404, 429, 503]],
+  ['/orders/{orderId}/payments', 'post', 200, 'orders:write', JSON_COMMAND],
+  ['/orders/{orderId}/shipment', 'post', 200, 'orders:write', COMMAND],
+  ['/orders/{orderId}/cancellation', 'post', 200, 'orders:write', JSON_COMMAND],
+  ['/events', 'get', 200, 'read', [400, 401, 403, 429, 503]],
+  ['/events/live', 'get', 200, 'read', [400, 401, 403, 429]],
+  ['/subscriptions', 'get', 200, 'admin', [401, 403, 429, 503]],
+  ['/subscriptions/{name}/rebuild', 'post', 202, 'admin', [401, 403, 404, 409, 429, 503]],
+  ['/subscriptions/{name}/parked/{position}/retry', 'post', 204, 'admin', [400, 401, 403, 404, 409, 429, 503]],
+  ['/admin/integrity', 'get', 200, 'admin', [400, 401, 403, 404, 429, 503]],
 ];
 
 /** Swagger UI's "Try it out" sends what the document prefills, so the document is checked for that. */
@@ -83,8 +83,18 @@ describe('the OpenAPI document', () => {
     expect(prefilled).toEqual([]);
   });
 
+  it("documents each route's success status", () => {
+    for (const [path, method, success] of ROUTES) {
+      expect({ path, method, success: document.paths[path]?.[method]?.responses[success] !== undefined }).toEqual({
+        path,
+        method,
+        success: true,
+      });
+    }
+  });
+
   it('documents every problem status a route can answer with, each as problem+json', () => {
-    for (const [path, method, , statuses] of ROUTES) {
+    for (const [path, method, , , statuses] of ROUTES) {
       const responses = document.paths[path]?.[method]?.responses ?? {};
       const problems = Object.keys(responses).filter((status) => Number(status) >= 400);
       expect({ path, method, problems: problems.map(Number).sort((a, b) => a - b) }).toEqual({
@@ -120,7 +130,7 @@ describe('the OpenAPI document', () => {
         }
       }
     }
-    for (const [path, method, role] of ROUTES) {
+    for (const [path, method, , role] of ROUTES) {
       const forbidden = problemExamples(
         document.paths[path]![method]!.responses['403']!.content!['application/problem+json'],
       );
