@@ -19,7 +19,14 @@ describe('the application shell', () => {
 
   it('answers health 503 with a fixed sentence and logs the database error instead of echoing it', async () => {
     const secret = 'connect ECONNREFUSED 10.1.2.3:5432 as user ledger_admin';
-    const query = jest.spyOn(test.dataSource, 'query').mockRejectedValueOnce(new Error(secret));
+    // Only the probe's query fails: subscriptions poll through the same DataSource meanwhile, and a
+    // one-shot rejection could be spent on one of theirs before the probe runs.
+    const realQuery = test.dataSource.query.bind(test.dataSource);
+    const query = jest
+      .spyOn(test.dataSource, 'query')
+      .mockImplementation((sql: string, ...rest: unknown[]) =>
+        sql === 'SELECT 1' ? Promise.reject(new Error(secret)) : realQuery(sql, ...(rest as [])),
+      );
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const response = await request(test.url).get('/health').expect(503);
