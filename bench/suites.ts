@@ -3,7 +3,7 @@
  * fresh database, how many times, and how their metrics become figures with ceilings and targets.
  */
 import { join } from 'node:path';
-import { intEnv, runChild } from './lib/child';
+import { intEnv, Metrics, runChild } from './lib/child';
 import { startServer } from './lib/http';
 import { BENCH_DATABASE_URL, newSchema, postgresMissing, sql } from './lib/postgres';
 import { Figure } from './lib/report';
@@ -96,7 +96,6 @@ export async function command(shared: Shared): Promise<Figure[]> {
         unit: 'cmd/s',
         values: pick(runs, 'commandsPerSecond'),
         ceiling,
-        target: { on: 'value', op: '>=', limit: 5_000 },
         rssMb: pick(runs, 'peakRssMb'),
       },
       {
@@ -104,6 +103,12 @@ export async function command(shared: Shared): Promise<Figure[]> {
         unit: 'cmd/s',
         values: pick(runs, 'withReadModelsPerSecond'),
         ceiling,
+        target: { on: 'value', op: '>=', limit: 5_000 },
+      },
+      {
+        name: 'command: CPU per command, read models included',
+        unit: 'ms',
+        values: pick(runs, 'cpuPerCommandMs'),
       },
       {
         name: 'command: refused remove-item (rule violation)',
@@ -154,6 +159,22 @@ export async function load(): Promise<Figure[]> {
   return figures;
 }
 
+/** Starts the service with `env`, drives http-load's service target against it and stops it. */
+async function driveService(env: Record<string, string>): Promise<Metrics> {
+  const server = await startServer(join(OUT, 'src', 'main.js'), env, '/health');
+  try {
+    const args = ['--target=service', `--url=${server.url}`, `--server-pid=${server.pid}`];
+    const service = await runChild('http-load', args).catch((error: Error) => {
+      throw new Error(`${error.message}\nservice output:\n${server.output().slice(-3000)}`);
+    });
+    return { ...service, serverRssMb: server.peakRssMb() };
+  } finally {
+    await server.stop();
+  }
+}
+
+let postgresAvailable: boolean | undefined;
+
 export async function http(): Promise<Figure[]> {
   const runs = await repeat('http', async (folder) => {
     const bareApp = await startServer(join(OUT, 'bench', 'http-bare-app.js'), {}, '/noop');
@@ -164,16 +185,22 @@ export async function http(): Promise<Figure[]> {
     ]).finally(() => bareApp.stop());
     // One load generator is one client: the per-client rate limit (6,000/min by default) would refuse
     // most of its requests. A limit far above the load keeps the guard's work in every request.
-    const env = { DATABASE_PATH: join(folder, 'service.sqlite'), RATE_LIMIT_PER_MINUTE: '10000000' };
-    const server = await startServer(join(OUT, 'src', 'main.js'), env, '/health');
+    const limits = { RATE_LIMIT_PER_MINUTE: '10000000' };
+    const service = await driveService({ ...limits, DATABASE_PATH: join(folder, 'service.sqlite') });
+    // The same load on PostgreSQL, one instance, in the same run: target 5 compares it with SQLite's.
+    if (postgresAvailable === undefined) postgresAvailable = (await postgresMissing()) === undefined;
+    if (!postgresAvailable) return { bare, service };
+    const schema = newSchema();
     try {
-      const args = ['--target=service', `--url=${server.url}`, `--server-pid=${server.pid}`];
-      const service = await runChild('http-load', args).catch((error: Error) => {
-        throw new Error(`${error.message}\nservice output:\n${server.output().slice(-3000)}`);
+      const postgres = await driveService({
+        ...limits,
+        DATABASE_TYPE: 'postgres',
+        DATABASE_URL: BENCH_DATABASE_URL,
+        DATABASE_SCHEMA: schema,
       });
-      return { bare, service: { ...service, serverRssMb: server.peakRssMb() } };
+      return { bare, service, postgres };
     } finally {
-      await server.stop();
+      await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     }
   });
   const service = runs.map((run) => run.service);
@@ -232,6 +259,32 @@ export async function http(): Promise<Figure[]> {
     latency('read-after-write: GET ?consistentWith p99', 'rawReadP99Ms', { on: 'value', op: '<=', limit: 5 }),
     latency('read-after-write: command + GET p50', 'rawPairP50Ms'),
     latency('read-after-write: command + GET p99', 'rawPairP99Ms'),
+    ...postgresFigures(runs.map((run) => run.postgres).filter((run) => run !== undefined), service),
+  ];
+}
+
+/** Target 5: one PostgreSQL instance against SQLite, same load, same run. */
+function postgresFigures(postgres: Metrics[], sqlite: Metrics[]): Figure[] {
+  if (postgres.length === 0) {
+    return [{ name: 'HTTP (PostgreSQL)', unit: 'req/s', values: [], note: 'skipped: no PostgreSQL' }];
+  }
+  const versus = (name: string, key: string, limit: number): Figure => ({
+    name,
+    unit: 'req/s',
+    values: pick(postgres, key),
+    ceiling: { name: 'same on SQLite', values: pick(sqlite, key) },
+    target: { on: 'ratio', op: '>=', limit },
+    rssMb: pick(postgres, 'serverRssMb'),
+  });
+  const latency = (name: string, key: string): Figure => ({ name, unit: 'ms', values: pick(postgres, key) });
+  return [
+    versus('HTTP (PostgreSQL): POST /carts/{id}/items', 'commandRps', 0.8),
+    latency('HTTP (PostgreSQL): POST items, p99 latency', 'commandP99Ms'),
+    latency('HTTP (PostgreSQL): POST items, server CPU per command', 'commandCpuMs'),
+    versus('HTTP (PostgreSQL): GET /carts/{id}', 'readRps', 0.9),
+    latency('HTTP (PostgreSQL): GET cart, server CPU per read', 'readCpuMs'),
+    versus('HTTP (PostgreSQL): GET /orders/{id}', 'orderReadRps', 0.9),
+    latency('HTTP (PostgreSQL): read-after-write GET ?consistentWith p99', 'rawReadP99Ms'),
   ];
 }
 

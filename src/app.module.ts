@@ -41,6 +41,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         snapshotEvery: app.snapshotEvery,
         aggregateCacheSize: 10_000,
         pollIntervalMs: 1000,
+        checkpointFlushMs: 50,
         batchSize: 500,
       }),
     }),

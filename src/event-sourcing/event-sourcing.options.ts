@@ -17,6 +17,13 @@ export interface EventSourcingOptions {
   snapshotEvery: Record<string, number>;
   /** How many aggregates each process keeps as last saved, to decide the next command without a read. */
   aggregateCacheSize: number;
+  /**
+   * How long a checkpoint moved past events that changed nothing may go unstored. Every command wakes every
+   * subscription and most have nothing to do for it; storing each such move would cost a write transaction
+   * per subscription per command. Left unstored, a crash only replays events they ignore, and other
+   * instances (which wait on the stored checkpoint) see the move this much later.
+   */
+  checkpointFlushMs: number;
   /** Events a subscription reads and applies per transaction while catching up. */
   batchSize: number;
 }

@@ -1,5 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { EntityManager } from 'typeorm';
+import type { Database } from 'better-sqlite3';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../event-store';
 
 /**
@@ -11,8 +12,24 @@ export interface Projection {
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
   /** Applies consecutive events at once, with the same result as applying them one by one. */
   applyBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * SQLite only: the same as applyBatch, synchronously on the driver's own connection, inside a transaction
+   * the runner holds. Saves TypeORM's per-statement cost on the path every command wakes.
+   */
+  applyBatchSqlite?(events: readonly RecordedEvent[], unit: SqliteUnit): void;
+  /**
+   * Whether the event can change the read tables. When no event of a batch can, the runner only moves the
+   * checkpoint, and stores that move later, together with a later one.
+   */
+  handles?(event: RecordedEvent): boolean;
   /** Empties the projection's tables before a rebuild from position 0. */
   clear(manager: EntityManager): Promise<void>;
+}
+
+/** SQLite's connection inside an open transaction, and the DataSource that describes its tables. */
+export interface SqliteUnit {
+  db: Database;
+  dataSource: DataSource;
 }
 
 /** Registers a provider as a projection under a stable name (its checkpoint's key). */

@@ -1,18 +1,21 @@
-import { EntityManager, EntityTarget, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
 import type { RecordedEvent } from '../event-store';
-import type { Projection } from './projection';
+import { SqliteRows } from '../typeorm/sqlite-rows';
+import type { Projection, SqliteUnit } from './projection';
 
 const CHUNK = 400;
 
 /**
  * A projection that keeps one row per key (usually per aggregate). Events are applied a batch at a time:
- * the batch's rows are read in one query, evolved in memory, and written back once each with one upsert,
- * so catching up costs a few statements per batch instead of a few per event.
+ * the batch's rows are read, evolved in memory, and written back once each, so catching up costs a few
+ * statements per row instead of a few per event. On PostgreSQL the reads and writes are one query each
+ * per chunk of rows (a round trip each); on SQLite they are prepared statements run synchronously.
  */
 export abstract class RowProjection<Row extends ObjectLiteral> implements Projection {
   protected abstract readonly entity: EntityTarget<Row>;
   /** The property holding the key (the entity's primary key). */
   protected abstract readonly key: keyof Row & string;
+  private sqliteRows: { dataSource: DataSource; rows: SqliteRows<Row> } | undefined;
 
   /** The key of the row the event concerns, or undefined when the projection ignores the event. */
   protected abstract keyOf(event: RecordedEvent): string | undefined;
@@ -23,18 +26,47 @@ export abstract class RowProjection<Row extends ObjectLiteral> implements Projec
    */
   protected abstract evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
 
+  handles(event: RecordedEvent): boolean {
+    return this.keyOf(event) !== undefined;
+  }
+
   apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     return this.applyBatch([event], manager);
   }
 
   async applyBatch(events: readonly RecordedEvent[], manager: EntityManager): Promise<void> {
-    const keys = [...new Set(events.map((event) => this.keyOf(event)).filter((key) => key !== undefined))];
+    const keys = this.keysOf(events);
     if (keys.length === 0) return;
     const rows = new Map<string, Row>();
     for (let start = 0; start < keys.length; start += CHUNK) {
       const where = { [this.key]: In(keys.slice(start, start + CHUNK)) } as FindOptionsWhere<Row>;
       for (const row of await manager.findBy<Row>(this.entity, where)) rows.set(String(row[this.key]), row);
     }
+    const written = this.evolveAll(events, rows);
+    for (let start = 0; start < written.length; start += CHUNK) {
+      await manager.upsert(this.entity, written.slice(start, start + CHUNK), [this.key]);
+    }
+  }
+
+  applyBatchSqlite(events: readonly RecordedEvent[], { db, dataSource }: SqliteUnit): void {
+    if (this.sqliteRows?.dataSource !== dataSource) {
+      this.sqliteRows = { dataSource, rows: new SqliteRows(dataSource, this.entity) };
+    }
+    const table = this.sqliteRows.rows;
+    const rows = new Map<string, Row>();
+    for (const key of this.keysOf(events)) {
+      const row = table.find(db, key);
+      if (row !== undefined) rows.set(key, row);
+    }
+    for (const row of this.evolveAll(events, rows)) table.save(db, row);
+  }
+
+  private keysOf(events: readonly RecordedEvent[]): string[] {
+    return [...new Set(events.map((event) => this.keyOf(event)).filter((key) => key !== undefined))];
+  }
+
+  /** Evolves `rows` (read for the batch's keys) through the batch; returns the rows that changed. */
+  private evolveAll(events: readonly RecordedEvent[], rows: Map<string, Row>): Row[] {
     const changed = new Map<string, Row>();
     for (const event of events) {
       const key = this.keyOf(event);
@@ -44,10 +76,7 @@ export abstract class RowProjection<Row extends ObjectLiteral> implements Projec
       rows.set(key, next);
       changed.set(key, next);
     }
-    const written = [...changed.values()];
-    for (let start = 0; start < written.length; start += CHUNK) {
-      await manager.upsert(this.entity, written.slice(start, start + CHUNK), [this.key]);
-    }
+    return [...changed.values()];
   }
 
   async clear(manager: EntityManager): Promise<void> {

@@ -27,35 +27,29 @@ export class SagaReactor {
   ) {}
 
   /**
-   * Runs a batch through the saga, in order. Events that cause no command only move the checkpoint, once
-   * at the end; an event that does is retried and then parked, and its checkpoint is stored once its
-   * commands succeeded (or it is parked). Returns the last event handled: the batch's last, unless
-   * `stopping()` turned true between attempts (that event is then redelivered after the restart).
+   * Runs a batch through the saga, in order. An event that causes commands is retried and then parked, and
+   * its checkpoint is stored once its commands succeeded (or it is parked); events that cause none store
+   * nothing here: the caller moves the checkpoint past them when it suits it. Returns the last event handled
+   * (the batch's last, unless `stopping()` turned true between attempts: that event is then redelivered
+   * after the restart) and the last one whose checkpoint was stored.
    */
   async handleBatch(
     name: string,
     saga: Saga,
     batch: readonly RecordedEvent[],
     stopping: () => boolean,
-  ): Promise<RecordedEvent | undefined> {
+  ): Promise<{ handled: RecordedEvent | undefined; stored: RecordedEvent | undefined }> {
     let handled: RecordedEvent | undefined;
-    let stored = true;
+    let stored: RecordedEvent | undefined;
     for (const event of batch) {
       const commands = await this.commandsFor(saga, event);
-      if (commands.length === 0) {
-        handled = event;
-        stored = false;
-        continue;
+      if (commands.length > 0) {
+        if (!(await this.handle(name, event, commands, stopping))) break;
+        stored = event;
       }
-      if (!(await this.handle(name, event, commands, stopping))) break;
       handled = event;
-      stored = true;
     }
-    if (!stored && handled !== undefined) {
-      const position = handled.position;
-      await this.transactions.write((manager) => this.subscriptions.saveCheckpoint(manager, name, position));
-    }
-    return handled;
+    return { handled, stored };
   }
 
   private async handle(

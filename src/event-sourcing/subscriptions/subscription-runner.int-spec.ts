@@ -3,10 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ReadModelBehind } from '../event-sourcing.errors';
 import { ANY_VERSION, EventStore, RecordedEvent } from '../event-store';
-import { CounterIncremented } from '../testing/counter.fixture';
+import type { EventSourcingOptions } from '../event-sourcing.options';
+import { CounterIncremented, CounterStarted } from '../testing/counter.fixture';
 import { createEventSourcingTestModule } from '../testing/event-sourcing-test-module';
 import { IsolatedDatabase, isolatedDatabase } from '../testing/test-database';
 import { sql } from '../typeorm/sql';
+import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
 import { SubscriptionRunner } from './subscription-runner';
@@ -18,6 +20,10 @@ class IncrementTotals implements Projection {
   static failOn: number | undefined;
   static engine: 'sqlite' | 'postgres' = 'sqlite';
   static applied = 0;
+
+  handles({ event }: RecordedEvent): boolean {
+    return event instanceof CounterIncremented;
+  }
 
   async apply({ event, position }: RecordedEvent, manager: EntityManager): Promise<void> {
     if (!(event instanceof CounterIncremented)) return;
@@ -61,10 +67,10 @@ describe('SubscriptionRunner', () => {
     EventCount.seen = 0;
   });
 
-  async function start(database?: IsolatedDatabase) {
+  async function start(database?: IsolatedDatabase, options: Partial<EventSourcingOptions> = {}) {
     const test = await createEventSourcingTestModule(
       { providers: [IncrementTotals, EventCount] },
-      { pollIntervalMs: 50, batchSize: 3 },
+      { pollIntervalMs: 50, batchSize: 3, ...options },
       database,
     );
     cleanups.push(test.close);
@@ -88,7 +94,10 @@ describe('SubscriptionRunner', () => {
           values.map((by) => new CounterIncremented(by)),
         )
       ).positions.at(-1)!;
-    return { test, store, runner, total, increment };
+    const stored = () => test.module.get(SubscriptionStore).checkpoint('increment-totals');
+    const ignored = async () =>
+      (await store.append('counter-y', ANY_VERSION, [new CounterStarted(1)])).positions.at(-1)!;
+    return { test, store, runner, total, increment, stored, ignored };
   }
 
   it('applies every event once and persists its checkpoint with the rows', async () => {
@@ -98,6 +107,50 @@ describe('SubscriptionRunner', () => {
     expect(await total()).toBe(28);
     expect(IncrementTotals.applied).toBe(7);
     expect(await runner.checkpointOf('increment-totals')).toBe(position);
+  });
+
+  it('moves past events it ignores without a write per batch, storing the move with its next rows', async () => {
+    const { runner, total, increment, stored, ignored } = await start(undefined, { checkpointFlushMs: 60_000 });
+    const first = await increment(1);
+    await runner.waitFor('increment-totals', first);
+    expect(await stored()).toBe(first);
+    let skipped = 0;
+    for (let i = 0; i < 5; i += 1) {
+      skipped = await ignored();
+      await runner.waitFor('increment-totals', skipped);
+    }
+    expect(await runner.checkpointOf('increment-totals')).toBe(skipped);
+    expect(await stored()).toBe(first);
+    const next = await increment(2);
+    await runner.waitFor('increment-totals', next);
+    expect(await stored()).toBe(next);
+    expect(await total()).toBe(3);
+  });
+
+  it('stores a checkpoint moved past ignored events once checkpointFlushMs has passed', async () => {
+    const { runner, stored, ignored } = await start(undefined, { checkpointFlushMs: 100 });
+    const skipped = await ignored();
+    await runner.waitFor('increment-totals', skipped);
+    const deadline = Date.now() + 10_000;
+    while ((await stored()) !== skipped && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 20));
+    expect(await stored()).toBe(skipped);
+  });
+
+  it('replays the ignored events after a restart that came before their move was stored', async () => {
+    const database = isolatedDatabase();
+    cleanups.push(() => database.drop());
+    const first = await start(database, { checkpointFlushMs: 60_000 });
+    const five = await first.increment(5);
+    await first.runner.waitFor('increment-totals', five);
+    await first.runner.waitFor('increment-totals', await first.ignored());
+    expect(await first.stored()).toBe(five);
+    await cleanups.pop()!();
+
+    const second = await start(database);
+    const later = await second.increment(7);
+    await second.runner.waitFor('increment-totals', later);
+    expect(await second.total()).toBe(12);
+    expect(await second.stored()).toBe(later);
   });
 
   it('resumes from its checkpoint after a restart, catching up on what it missed', async () => {

@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { PositionNotWritten, ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
-import { compareLogOrder, EventStore, LOG_START, LogOrder } from '../event-store';
+import { compareLogOrder, EventStore, LOG_START, LogOrder, RecordedEvent } from '../event-store';
 import { ClusterCoordinator } from '../typeorm/cluster-coordinator';
 import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
@@ -67,6 +67,9 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         name,
         handler: handler(wrapper.instance as object),
         checkpoint: undefined,
+        stored: undefined,
+        storedAt: 0,
+        flush: undefined,
         running: undefined,
         again: false,
         paused: this.options.pausedSubscriptions.includes(name),
@@ -85,6 +88,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     await Promise.all(
       [...this.subscriptions.values()].map((subscription) => subscription.running ?? Promise.resolve()),
     );
+    // A trailing checkpoint left unstored only means a restart reads past a few ignored events again.
+    for (const subscription of this.subscriptions.values()) clearTimeout(subscription.flush);
   }
 
   async status(): Promise<SubscriptionStatus[]> {
@@ -214,7 +219,10 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         this.resolveWaiters(subscription, await this.storedCheckpoint(name));
         return;
       }
-      subscription.checkpoint ??= await this.storedCheckpoint(name);
+      if (subscription.checkpoint === undefined) {
+        subscription.checkpoint = await this.storedCheckpoint(name);
+        subscription.stored = subscription.checkpoint.position;
+      }
       while (!this.stopped) {
         // better-sqlite3 answers synchronously: without this a long catch-up would starve every request.
         await new Promise((resolve) => setImmediate(resolve));
@@ -228,20 +236,19 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         if (last === undefined) {
           // Caught up: a waiter that registered while the last batch was being stored is answered here.
           this.resolveWaiters(subscription, subscription.checkpoint);
+          await this.storeTrailingCheckpoint(subscription);
           break;
         }
         if (handler.kind === 'projection') {
-          const from = subscription.checkpoint.position;
           const { projection } = handler;
-          await this.transactions.write(async (manager) => {
-            await this.checkpoints.claim(manager, name, from);
-            if (projection.applyBatch) await projection.applyBatch(batch, manager);
-            else for (const event of batch) await projection.apply(event, manager);
-            await this.checkpoints.saveCheckpoint(manager, name, last.position);
-          });
+          if (projection.handles === undefined || batch.some((event) => projection.handles!(event))) {
+            await this.applyProjection(subscription, projection, batch, last.position);
+            this.markStored(subscription, last.position);
+          }
           this.advance(subscription, last);
         } else {
-          const handled = await this.reactor.handleBatch(name, handler.saga, batch, () => this.stopped);
+          const { handled, stored } = await this.reactor.handleBatch(name, handler.saga, batch, () => this.stopped);
+          if (stored !== undefined) this.markStored(subscription, stored.position);
           if (handled !== undefined) this.advance(subscription, handled);
           if (handled !== last) return;
         }
@@ -264,6 +271,31 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /** Applies a batch and stores its checkpoint in one transaction. */
+  private async applyProjection(
+    subscription: Subscription,
+    projection: Projection,
+    batch: readonly RecordedEvent[],
+    position: number,
+  ): Promise<void> {
+    const { name } = subscription;
+    if (projection.applyBatchSqlite && this.transactions.engine === 'sqlite') {
+      // No claim: one process per SQLite file (see sqlite-process-lock), so no other runner moves it.
+      const { dataSource } = this.transactions;
+      await this.transactions.writeSqlite((db) => {
+        projection.applyBatchSqlite!(batch, { db, dataSource });
+        this.checkpoints.saveCheckpointSqlite(db, name, position);
+      });
+      return;
+    }
+    await this.transactions.write(async (manager) => {
+      await this.checkpoints.claim(manager, name, subscription.stored ?? 0);
+      if (projection.applyBatch) await projection.applyBatch(batch, manager);
+      else for (const event of batch) await projection.apply(event, manager);
+      await this.checkpoints.saveCheckpoint(manager, name, position);
+    });
+  }
+
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {
     const requests = subscription.rebuilds.splice(0);
     await this.transactions.write(async (manager) => {
@@ -271,8 +303,37 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       await this.checkpoints.saveCheckpoint(manager, subscription.name, 0);
     });
     subscription.checkpoint = LOG_START;
+    this.markStored(subscription, 0);
     this.logger.log(`Rebuilding projection ${subscription.name} from position 0`);
     for (const resolve of requests) resolve();
+  }
+
+  /**
+   * Stores a checkpoint that moved only in memory: at once when the last store is `checkpointFlushMs` old,
+   * else in a pass that many milliseconds after it, so a steady stream of commands costs one store per
+   * interval rather than one per command.
+   */
+  private async storeTrailingCheckpoint(subscription: Subscription): Promise<void> {
+    const position = subscription.checkpoint?.position;
+    if (position === undefined || position === subscription.stored) return;
+    const wait = subscription.storedAt + this.options.checkpointFlushMs - performance.now();
+    if (wait > 0) {
+      subscription.flush ??= setTimeout(() => {
+        subscription.flush = undefined;
+        this.wake(subscription);
+      }, wait);
+      return;
+    }
+    await this.transactions.write(async (manager) => {
+      await this.checkpoints.claim(manager, subscription.name, subscription.stored ?? 0);
+      await this.checkpoints.saveCheckpoint(manager, subscription.name, position);
+    });
+    this.markStored(subscription, position);
+  }
+
+  private markStored(subscription: Subscription, position: number): void {
+    subscription.stored = position;
+    subscription.storedAt = performance.now();
   }
 
   private advance(subscription: Subscription, last: LogOrder): void {

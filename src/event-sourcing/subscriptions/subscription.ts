@@ -16,6 +16,15 @@ export interface Subscription {
   handler: Handler;
   /** The last event handled and stored; undefined until read from the database. */
   checkpoint: LogOrder | undefined;
+  /**
+   * The position stored as its checkpoint, when known. It trails `checkpoint` after batches that changed
+   * nothing, whose move is stored later (`checkpointFlushMs`).
+   */
+  stored: number | undefined;
+  /** When this process last stored its checkpoint (performance.now()). */
+  storedAt: number;
+  /** A pass is due to store a trailing checkpoint. */
+  flush: NodeJS.Timeout | undefined;
   running: Promise<void> | undefined;
   /** A wake-up arrived while a pass was running: run another pass after it. */
   again: boolean;

@@ -19,6 +19,7 @@ export const TEST_EVENT_SOURCING_OPTIONS: EventSourcingOptions = {
   snapshotEvery: {},
   aggregateCacheSize: 1000,
   pollIntervalMs: 200,
+  checkpointFlushMs: 50,
   batchSize: 100,
 };
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Database, Statement } from 'better-sqlite3';
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../event-store';
 import { fromDbTime, sql, toDbTime } from './sql';
@@ -14,6 +15,9 @@ export interface ParkedEvent {
   parkedAt: Date;
 }
 
+const SAVE_CHECKPOINT_SQL = `INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
+  ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
+
 export class CheckpointMoved extends Error {
   constructor(name: string, expected: number, stored: number) {
     super(`Checkpoint of ${name} is at ${stored}, not at ${expected}: another instance processed it`);
@@ -24,6 +28,8 @@ export class CheckpointMoved extends Error {
 /** Checkpoints and parked events of subscriptions, in the same database as the events. */
 @Injectable()
 export class SubscriptionStore {
+  private saveStatement: Statement | undefined;
+
   constructor(private readonly transactions: Transactions) {}
 
   private sql(text: string): string {
@@ -55,13 +61,17 @@ export class SubscriptionStore {
   }
 
   async saveCheckpoint(manager: EntityManager, name: string, position: number): Promise<void> {
-    await manager.query(
-      this.sql(
-        `INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
-      ),
-      [name, position, toDbTime(this.transactions.engine, new Date())],
-    );
+    await manager.query(this.sql(SAVE_CHECKPOINT_SQL), [
+      name,
+      position,
+      toDbTime(this.transactions.engine, new Date()),
+    ]);
+  }
+
+  /** SQLite only: saveCheckpoint inside a transaction held on the driver's own connection. */
+  saveCheckpointSqlite(db: Database, name: string, position: number): void {
+    if (this.saveStatement?.database !== db) this.saveStatement = db.prepare(SAVE_CHECKPOINT_SQL);
+    this.saveStatement.run(name, position, toDbTime('sqlite', new Date()));
   }
 
   async park(

@@ -48,7 +48,8 @@ describe('the checkout saga', () => {
     return recorded!;
   }
 
-  const deliver = (event: RecordedEvent) => reactor.handleBatch(CHECKOUT_SAGA, saga, [event], () => false);
+  const deliver = async (event: RecordedEvent) =>
+    (await reactor.handleBatch(CHECKOUT_SAGA, saga, [event], () => false)).handled;
 
   it('places the order of a checked-out cart, traced to the checkout', async () => {
     const checkout = await checkedOut();
