@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import BetterSqlite3, { Database } from 'better-sqlite3';
 import { createTestDatabase } from '../testing/test-database';
 import { Transactions } from './transactions';
 
@@ -45,6 +46,46 @@ describe('Transactions on SQLite', () => {
     await expect(failing).rejects.toThrow('refused');
     await fine;
     expect(await value()).toBe(1);
+  });
+
+  it('commits synchronous units queued together in one transaction, rolling a failing one back alone', async () => {
+    const add = (by: number) => (db: Database) =>
+      db.prepare("UPDATE counters SET value = value + ? WHERE name = 'hits'").run(by).changes;
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    // A unit of work holds the connection while the three queue up behind it.
+    const holder = transactions.write(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          holding();
+        }),
+    );
+    await held;
+    const first = transactions.writeSqlite(add(1));
+    const failing = transactions.writeSqlite((db) => {
+      add(100)(db);
+      throw new Error('refused');
+    });
+    // Another connection sees none of them until the group commits.
+    const reader = new BetterSqlite3(database.dataSource.options.database as string, { readonly: true });
+    const committed = () =>
+      reader.prepare<[], { value: number }>("SELECT value FROM counters WHERE name = 'hits'").get()!.value;
+    let seenByOthers: number | undefined;
+    const last = transactions.writeSqlite((db) => {
+      seenByOthers = committed();
+      return add(10)(db);
+    });
+    release();
+    await holder;
+    await expect(first).resolves.toBe(1);
+    await expect(failing).rejects.toThrow('refused');
+    await expect(last).resolves.toBe(1);
+    expect(await value()).toBe(11);
+    expect(seenByOthers).toBe(0);
+    expect(committed()).toBe(11);
+    reader.close();
   });
 
   it('lets work started inside a unit join it instead of deadlocking', async () => {
