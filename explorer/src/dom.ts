@@ -44,14 +44,19 @@ export function json(value: unknown): HTMLPreElement {
   return h('pre', { class: 'json' }, JSON.stringify(value, null, 2));
 }
 
-/** A time in the reader's locale, with the exact instant a hover away. */
+const TIME = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  fractionalSecondDigits: 3,
+});
+
+/** A time in the reader's locale, to the millisecond (events often share a second), the instant a hover away. */
 export function time(iso: string): HTMLTimeElement {
-  const date = new Date(iso);
-  return h(
-    'time',
-    { datetime: iso, title: iso },
-    `${date.toLocaleString()}.${String(date.getMilliseconds()).padStart(3, '0')}`,
-  );
+  return h('time', { datetime: iso, title: iso }, TIME.format(new Date(iso)));
 }
 
 /** A paragraph that screen readers announce: for errors. */

@@ -270,6 +270,7 @@ export const subscriptionsView: View = (main) => {
         body,
       ),
     ),
+    h('h2', {}, 'Lag'),
     chartBox,
   );
   void poll();
