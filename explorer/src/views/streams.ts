@@ -104,13 +104,18 @@ export const streamsView: View = (main, params) => {
     );
   } else {
     const shown: Stream[] = [];
-    const load = (path: string) =>
+    const load = (path: string, fromButton = false) =>
       getPage<Stream>(path).then(
         ({ items, next }) => {
+          const firstNew = shown.length;
           shown.push(...items);
           const more =
-            next === undefined ? null : h('button', { type: 'button', onclick: () => void load(next) }, 'More streams');
+            next === undefined
+              ? null
+              : h('button', { type: 'button', onclick: () => void load(next, true) }, 'More streams');
           show(shown, more);
+          // The button that had the focus is gone: hand it to the first stream it brought.
+          if (fromButton) results.querySelectorAll<HTMLAnchorElement>('tbody a')[firstNew]?.focus();
         },
         (error: unknown) => alive && fill(results, alert(messageOf(error))),
       );
