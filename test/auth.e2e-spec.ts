@@ -85,6 +85,13 @@ describe('JWT authentication and roles', () => {
     { name: 'GET /orders/{id}/events', method: 'get', path: () => `/orders/${orderId}/events`, role: 'read' },
     { name: 'GET /orders?customerId=auth', method: 'get', path: () => '/orders?customerId=auth', role: 'read' },
     { name: 'GET /events?limit=1', method: 'get', path: () => '/events?limit=1', role: 'read' },
+    { name: 'GET /streams', method: 'get', path: () => '/streams', role: 'read' },
+    {
+      name: 'GET /streams/{id}/events',
+      method: 'get',
+      path: () => `/streams/shopping-cart-${cartId}/events`,
+      role: 'read',
+    },
     { name: 'GET /subscriptions', method: 'get', path: () => '/subscriptions', role: 'admin' },
     {
       name: 'POST /subscriptions/cart-details/rebuild',

@@ -200,8 +200,23 @@ describe('fuzzing every command body and query string', () => {
           '/orders',
           '/events',
           `/carts/${cartId}/events`,
+          '/streams',
+          `/streams/shopping-cart-${cartId}/events`,
         ),
-        query(['consistentWith', 'atVersion', 'customerId', 'cartId', 'after', 'limit']),
+        query([
+          'consistentWith',
+          'atVersion',
+          'asOf',
+          'customerId',
+          'cartId',
+          'after',
+          'limit',
+          'afterVersion',
+          'correlationId',
+          'category',
+          'prefix',
+          'aggregateId',
+        ]),
         (path, search) => holds('GET', `${path}?${search}`, undefined),
       ),
       runs,
@@ -210,6 +225,14 @@ describe('fuzzing every command body and query string', () => {
     fc.assert(
       fc.asyncProperty(fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 80 })), (id) =>
         holds('POST', `/carts/${encodeURIComponent(id)}/checkout`, undefined),
+      ),
+      runs,
+    ));
+  it('stream ids in paths', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ minLength: 1, maxLength: 320 }), fc.constantFrom('\u0000', 'x'.repeat(301), '%', '..')),
+        (id) => holds('GET', `/streams/${encodeURIComponent(id)}/events`, undefined),
       ),
       runs,
     ));

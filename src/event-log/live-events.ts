@@ -73,6 +73,9 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
     const closed = new Promise<void>((resolve) => response.once('close', resolve));
     this.streams.add(response);
     try {
+      // The head is read before the headers go out: a client that has them (the explorer says "connected")
+      // gets every event committed from then on.
+      let position = after ?? (await this.store.headPosition());
       response.socket?.setNoDelay(true);
       response.writeHead(200, {
         'Content-Type': 'text/event-stream',
@@ -82,7 +85,6 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
         'X-Accel-Buffering': 'no',
       });
       response.flushHeaders();
-      let position = after ?? (await this.store.headPosition());
       while (!response.destroyed) {
         // Taken before the read, so an append committed during the read still wakes this stream.
         const woken = this.appended.promise;

@@ -46,6 +46,18 @@ export class VersionNotFound extends Error {
   }
 }
 
+/** Time travel to an instant before the aggregate's first event. */
+export class AggregateDidNotExistYet extends Error {
+  constructor(
+    readonly aggregateType: string,
+    readonly aggregateId: string,
+    readonly instant: Date,
+  ) {
+    super(`${aggregateType} ${aggregateId} did not exist yet at ${instant.toISOString()}`);
+    this.name = 'AggregateDidNotExistYet';
+  }
+}
+
 export class UnknownEventType extends Error {
   constructor(readonly storedType: string) {
     super(`Stored event type "${storedType}" is not declared by any @EventType class and has no upcaster`);

@@ -5,6 +5,7 @@ import { EVENT_SOURCING_OPTIONS, EventSourcingOptions } from './event-sourcing.o
 import { EventStore } from './event-store';
 import { EventTypeRegistry } from './event-type-registry';
 import { GetAggregateEventsHandler } from './history/get-aggregate-events.handler';
+import { GetVersionAsOfHandler } from './history/get-version-as-of.handler';
 import { IdempotencySweeper } from './idempotency-sweeper';
 import { SagaReactor } from './subscriptions/saga-reactor';
 import { SubscriptionRunner } from './subscriptions/subscription-runner';
@@ -47,6 +48,7 @@ export class EventSourcingModule {
         SagaReactor,
         SubscriptionRunner,
         GetAggregateEventsHandler,
+        GetVersionAsOfHandler,
       ],
       exports: [
         EVENT_SOURCING_OPTIONS,

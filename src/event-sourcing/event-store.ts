@@ -130,6 +130,12 @@ export abstract class EventStore {
   /** The stream's current version, 0 when it does not exist. */
   abstract streamVersion(streamId: string): Promise<number>;
 
+  /**
+   * The version of the stream's last event recorded at or before `instant` (to the millisecond, which both
+   * engines keep), 0 when it had none yet. For time travel by time.
+   */
+  abstract streamVersionAt(streamId: string, instant: Date): Promise<number>;
+
   /** The remembered result of an Idempotency-Key in its scope, unless it has expired by `now`. */
   abstract findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
 

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AuthenticationMiddleware } from '../auth/authentication.middleware';
 import type { AppConfig } from '../config/app.config';
+import { serveExplorer } from '../explorer/serve-explorer';
 import { jsonBodyOptions } from './json-body';
 import { jsonOnly } from './json-only.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
@@ -19,7 +20,7 @@ const BEARER_DESCRIPTION = [
   'A JWT signed with HS256 (`AUTH_JWT_SECRET`) or RS256 (`AUTH_JWT_PUBLIC_KEY`), with a `sub` and a `roles` ' +
     "claim (an array) holding the route's role; `exp`, `nbf`, and `iss`/`aud` when configured, are checked:",
   '',
-  '- `read`: every GET of carts and orders, `GET /events`, `GET /events/live`',
+  '- `read`: every GET of carts and orders, `GET /events`, `GET /events/live`, `GET /streams`',
   '- `carts:write`: opening carts, adding and removing items, checking out',
   '- `orders:write`: paying, shipping and cancelling orders',
   '- `admin`: `/subscriptions` and `/admin/*`',
@@ -68,6 +69,7 @@ export function configureApp(
   express.use((request: Request, response: Response, next: NextFunction) =>
     authentication.use(request, response, next),
   );
+  serveExplorer(express);
   express.use(jsonOnly);
   express.useBodyParser('json', jsonBodyOptions(bodyLimit));
   express.set('query parser', 'simple');

@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
   AggregateAlreadyExists,
+  AggregateDidNotExistYet,
   AggregateNotFound,
   ConcurrencyConflict,
   IdempotencyKeyReused,
@@ -74,7 +75,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof RequestValidationFailed) return { body: validationProblem(error) };
     if (error instanceof DomainRuleViolation) return { body: problem(422, error.code, error.message) };
-    if (error instanceof AggregateNotFound || error instanceof VersionNotFound || error instanceof StreamNotFound) {
+    if (
+      error instanceof AggregateNotFound ||
+      error instanceof VersionNotFound ||
+      error instanceof StreamNotFound ||
+      error instanceof AggregateDidNotExistYet
+    ) {
       return { body: problem(404, 'not-found', error.message) };
     }
     if (error instanceof PreconditionFailed) {

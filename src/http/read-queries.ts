@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { Response } from 'express';
 import type { EventView } from '../event-sourcing/history/event-view';
 import type { AggregateEventsPage } from '../event-sourcing/history/get-aggregate-events.query';
 import { MAX_STREAM_VERSION } from '../event-sourcing/event-store';
 import { QueryInteger } from './query-integer';
+import { RequestValidationFailed } from './request-validation';
 
 /**
  * `?consistentWith=`, accepted by every read-model query. Optional parameters get a description and no
@@ -41,6 +42,35 @@ export class AggregateReadQuery extends ConsistentReadQuery {
   @Min(1)
   @Max(MAX_STREAM_VERSION)
   atVersion?: number;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Time travel by time: the aggregate as it was after its last event recorded at or before this ISO 8601 ' +
+      'instant with a time zone, e.g. `2026-11-26T11:20:00.250Z` (milliseconds count; 404 when it did not ' +
+      'exist yet). Not together with atVersion.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf must be an ISO 8601 instant' })
+  @Matches(/(?:Z|[+-]\d{2}:?\d{2})$/i, { message: 'asOf must name its time zone (Z or an offset)' })
+  asOf?: string;
+}
+
+/** Where an aggregate read travels to, if anywhere: a version, or an instant. */
+export type TimeTravel = { atVersion: number } | { asOf: Date } | undefined;
+
+/** The read's time travel; refuses atVersion and asOf together, which could disagree. */
+export function timeTravel({ atVersion, asOf }: Readonly<AggregateReadQuery>): TimeTravel {
+  if (atVersion !== undefined && asOf !== undefined) {
+    throw new RequestValidationFailed([{ field: 'asOf', messages: ['asOf and atVersion cannot be combined'] }]);
+  }
+  if (atVersion !== undefined) return { atVersion };
+  if (asOf === undefined) return undefined;
+  const instant = new Date(asOf);
+  if (Number.isNaN(instant.getTime())) {
+    throw new RequestValidationFailed([{ field: 'asOf', messages: ['asOf must be an ISO 8601 instant'] }]);
+  }
+  return { asOf: instant };
 }
 
 const EVENTS_PAGE = 100;

@@ -10,6 +10,7 @@ import { toEventView } from '../../event-sourcing/history/event-view';
 import { ApiProblemResponses, problemSample } from '../../http/api-problem-responses.decorator';
 import { EventResponse } from '../../http/event-response';
 import { RequestValidationFailed } from '../../http/request-validation';
+import { CorrelatedEvents } from '../browsing/correlated-events';
 import { LiveEvents } from '../live-events';
 import { LiveStreamSlots } from '../live-stream-slots';
 import { TooManyLiveStreams } from '../live-streams.errors';
@@ -33,14 +34,24 @@ export class EventsController {
     private readonly registry: EventTypeRegistry,
     private readonly live: LiveEvents,
     private readonly slots: LiveStreamSlots,
+    private readonly correlated: CorrelatedEvents,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "Events after a position, in the log's order (page with the last position you received)" })
+  @ApiOperation({
+    summary: "Events after a position, in the log's order (page with the last position you received)",
+    description:
+      'With `correlationId`, only the events of that correlation, across streams (indexed: fast on a large log). ' +
+      'On PostgreSQL that list does not wait for appends still settling, so it suits reading a story, not ' +
+      'checkpointing a consumer.',
+  })
   @ApiOkResponse({ type: [EventResponse] })
   @ApiProblemResponses(400, 503)
-  async feed(@Query() { after = 0, limit = 100 }: EventFeedQuery): Promise<EventResponse[]> {
-    const events = await this.store.readAll(after, limit);
+  async feed(@Query() { after = 0, limit = 100, correlationId }: EventFeedQuery): Promise<EventResponse[]> {
+    const events =
+      correlationId === undefined
+        ? await this.store.readAll(after, limit)
+        : await this.correlated.read(correlationId, after, limit);
     return events.map((recorded) => toEventView(recorded, this.registry));
   }
 

@@ -192,6 +192,23 @@ export function describeEventStoreContract(engine: string, open: () => Promise<E
         expect(await store.readStream(stream())).toEqual([]);
       });
 
+      // The times read back are exactly the stored ones: a store that kept microseconds would answer an
+      // instant read from an event with the version before it.
+      it('finds the version a stream had at an instant, to the millisecond', async () => {
+        const id = stream();
+        const before = new Date(Date.now() - 1);
+        await store.append(id, NO_STREAM, [new ThingHappened('1')]);
+        await store.append(id, 1, [new ThingHappened('2'), new ThingHappened('3')]);
+        const [first, second] = await store.readStream(id);
+        expect(await store.streamVersionAt(id, before)).toBe(0);
+        expect(await store.streamVersionAt(id, first!.recordedAt)).toBe(
+          first!.recordedAt.getTime() === second!.recordedAt.getTime() ? 3 : 1,
+        );
+        expect(await store.streamVersionAt(id, new Date(second!.recordedAt.getTime() - 1))).toBeLessThanOrEqual(1);
+        expect(await store.streamVersionAt(id, second!.recordedAt)).toBe(3);
+        expect(await store.streamVersionAt(stream(), new Date())).toBe(0);
+      });
+
       it('reads every event once, in position order, across streams and pages', async () => {
         const after = await store.headPosition();
         const ids = [stream(), stream(), stream()];

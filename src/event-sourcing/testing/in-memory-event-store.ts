@@ -136,6 +136,15 @@ export class InMemoryEventStore extends EventStore {
     return Promise.resolve(this.versionOf(streamId));
   }
 
+  streamVersionAt(streamId: string, instant: Date): Promise<number> {
+    return Promise.resolve(
+      this.rows.reduce(
+        (version, row) => (row.streamId === streamId && row.recordedAt <= instant ? row.streamVersion : version),
+        0,
+      ),
+    );
+  }
+
   findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
     const record = this.keys.get(recordKey(scope, key));
     if (record === undefined || record.expiresAt <= now) return Promise.resolve(undefined);

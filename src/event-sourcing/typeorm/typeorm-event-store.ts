@@ -12,7 +12,7 @@ import {
   RecordedEvent,
 } from '../event-store';
 import { EventData, EventTypeRegistry } from '../event-type-registry';
-import { fromDbTime, isUniqueViolation, parseJson, sql } from './sql';
+import { fromDbTime, isUniqueViolation, parseJson, sql, toDbTime } from './sql';
 import { ClusterCoordinator } from './cluster-coordinator';
 import { deleteExpiredIdempotencyRecords, findIdempotencyRecord, IDEMPOTENCY_KEY_UNIQUE } from './idempotency-keys';
 import { PostgresAppender } from './postgres-appender';
@@ -131,6 +131,14 @@ export class TypeOrmEventStore extends EventStore {
   async streamVersion(streamId: string): Promise<number> {
     const [row] = await this.query<{ stream_version: number | string }>(STREAM_HEAD_SQL, [streamId]);
     return Number(row?.stream_version ?? 0);
+  }
+
+  async streamVersionAt(streamId: string, instant: Date): Promise<number> {
+    const [row] = await this.query<{ version: number | string | null }>(
+      'SELECT MAX(stream_version) AS version FROM events WHERE stream_id = ? AND recorded_at <= ?',
+      [streamId, toDbTime(this.transactions.engine, instant)],
+    );
+    return Number(row?.version ?? 0);
   }
 
   findIdempotencyRecord(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {

@@ -14,11 +14,22 @@ import {
   refused,
   versionProblems,
 } from '../../http/api-problem-responses.decorator';
-import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
+import {
+  AggregateDidNotExistYet,
+  AggregateNotFound,
+  VersionNotFound,
+} from '../../event-sourcing/event-sourcing.errors';
+import { GetVersionAsOf } from '../../event-sourcing/history/get-version-as-of.query';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { EventResponse } from '../../http/event-response';
 import { ReadQuery } from '../../http/read-query.decorator';
-import { AggregateEventsQuery, AggregateReadQuery, EVENTS_PAGE_HEADERS, eventsPage } from '../../http/read-queries';
+import {
+  AggregateEventsQuery,
+  AggregateReadQuery,
+  EVENTS_PAGE_HEADERS,
+  eventsPage,
+  timeTravel,
+} from '../../http/read-queries';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
 import { CancelOrder } from '../commands/cancel-order.command';
@@ -149,21 +160,32 @@ export class OrdersController {
 
   @Get(':orderId')
   @RequireRole(Role.Read)
-  @ApiOperation({ summary: 'The order, from its read model (or, with atVersion, rebuilt from its events)' })
+  @ApiOperation({ summary: 'The order, from its read model (or, with atVersion or asOf, rebuilt from its events)' })
   @ApiParam(ORDER_ID_PARAM)
   @ApiOkResponse({ type: OrderResponse, description: 'The order; ETag is its version' })
   @ApiProblemResponses(
     400,
     NO_SUCH_ORDER,
     notFound(new VersionNotFound('Order', EXAMPLE_ORDER_ID, 5, 4), 'atVersion is past the current version'),
+    notFound(
+      new AggregateDidNotExistYet('Order', EXAMPLE_ORDER_ID, new Date('2026-11-26T11:20:00.000Z')),
+      'asOf is before its first event',
+    ),
     503,
     readModelBehind(ORDER_DETAILS),
   )
-  get(
+  async get(
     @Param('orderId', orderIdPipe) orderId: string,
     @ReadQuery(AggregateReadQuery) query: Readonly<AggregateReadQuery>,
   ): Promise<OrderResponse> {
-    if (query.atVersion !== undefined) return this.queries.execute(new GetOrderAtVersion(orderId, query.atVersion));
+    const travel = timeTravel(query);
+    if (travel !== undefined) {
+      const version =
+        'atVersion' in travel
+          ? travel.atVersion
+          : await this.queries.execute(new GetVersionAsOf(Order, orderId, travel.asOf));
+      return this.queries.execute(new GetOrderAtVersion(orderId, version));
+    }
     return this.queries.execute(new GetOrder(orderId, query.consistentWith));
   }
 

@@ -15,10 +15,21 @@ import {
   refused,
   versionProblems,
 } from '../../http/api-problem-responses.decorator';
-import { AggregateNotFound, VersionNotFound } from '../../event-sourcing/event-sourcing.errors';
+import {
+  AggregateDidNotExistYet,
+  AggregateNotFound,
+  VersionNotFound,
+} from '../../event-sourcing/event-sourcing.errors';
+import { GetVersionAsOf } from '../../event-sourcing/history/get-version-as-of.query';
 import { ReadQuery } from '../../http/read-query.decorator';
 import { lengthRule } from '../../http/code-point-length';
-import { AggregateEventsQuery, AggregateReadQuery, EVENTS_PAGE_HEADERS, eventsPage } from '../../http/read-queries';
+import {
+  AggregateEventsQuery,
+  AggregateReadQuery,
+  EVENTS_PAGE_HEADERS,
+  eventsPage,
+  timeTravel,
+} from '../../http/read-queries';
 import { ApiCommandHeaders, CommandContextFrom } from '../../http/command-context.decorator';
 import { VersionEtagInterceptor } from '../../http/version-etag.interceptor';
 import { RequireRole, Role } from '../../auth/roles';
@@ -181,21 +192,32 @@ export class ShoppingCartsController {
 
   @Get(':cartId')
   @RequireRole(Role.Read)
-  @ApiOperation({ summary: 'The cart, from its read model (or, with atVersion, rebuilt from its events)' })
+  @ApiOperation({ summary: 'The cart, from its read model (or, with atVersion or asOf, rebuilt from its events)' })
   @ApiParam(CART_ID_PARAM)
   @ApiOkResponse({ type: CartResponse, description: 'The cart; ETag is its version' })
   @ApiProblemResponses(
     400,
     NO_SUCH_CART,
     notFound(new VersionNotFound('ShoppingCart', EXAMPLE_CART_ID, 5, 4), 'atVersion is past the current version'),
+    notFound(
+      new AggregateDidNotExistYet('ShoppingCart', EXAMPLE_CART_ID, new Date('2026-11-26T11:20:00.000Z')),
+      'asOf is before its first event',
+    ),
     503,
     readModelBehind(CART_DETAILS),
   )
-  get(
+  async get(
     @Param('cartId', cartIdPipe) cartId: string,
     @ReadQuery(AggregateReadQuery) query: Readonly<AggregateReadQuery>,
   ): Promise<CartResponse> {
-    if (query.atVersion !== undefined) return this.queries.execute(new GetCartAtVersion(cartId, query.atVersion));
+    const travel = timeTravel(query);
+    if (travel !== undefined) {
+      const version =
+        'atVersion' in travel
+          ? travel.atVersion
+          : await this.queries.execute(new GetVersionAsOf(ShoppingCart, cartId, travel.asOf));
+      return this.queries.execute(new GetCartAtVersion(cartId, version));
+    }
     return this.queries.execute(new GetCart(cartId, query.consistentWith));
   }
 
