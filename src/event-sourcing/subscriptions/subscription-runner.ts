@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { PositionNotWritten, ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
-import { compareLogOrder, EventStore, LOG_START, LogOrder } from '../event-store';
+import { compareLogOrder, EventStore, LOG_START, LogOrder, RecordedEvent } from '../event-store';
 import { ClusterCoordinator } from '../typeorm/cluster-coordinator';
 import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
@@ -12,6 +13,7 @@ import { Saga, SagaOf } from './saga';
 import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
 import { SharedPages } from './shared-pages';
 import { SagaReactor } from './saga-reactor';
+import { inSpan, linksTo, tracingActive } from '../../observability/tracing/spans';
 import { SubscriptionNotFound, SubscriptionNotRebuildable, UnknownSubscriptions } from './subscription.errors';
 
 const FOLLOWER_POLL_MS = 50;
@@ -233,12 +235,15 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         if (handler.kind === 'projection') {
           const from = subscription.checkpoint.position;
           const { projection } = handler;
-          await this.transactions.write(async (manager) => {
-            await this.checkpoints.claim(manager, name, from);
-            if (projection.applyBatch) await projection.applyBatch(batch, manager);
-            else for (const event of batch) await projection.apply(event, manager);
-            await this.checkpoints.saveCheckpoint(manager, name, last.position);
-          });
+          const apply = () =>
+            this.transactions.write(async (manager) => {
+              await this.checkpoints.claim(manager, name, from);
+              if (projection.applyBatch) await projection.applyBatch(batch, manager);
+              else for (const event of batch) await projection.apply(event, manager);
+              await this.checkpoints.saveCheckpoint(manager, name, last.position);
+            });
+          if (tracingActive()) await this.tracedBatch(name, batch, apply);
+          else await apply();
           this.advance(subscription, last);
         } else {
           const handled = await this.reactor.handleBatch(name, handler.saga, batch, () => this.stopped);
@@ -262,6 +267,19 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       );
       setTimeout(() => this.wake(subscription), delay).unref();
     }
+  }
+
+  /**
+   * A projection batch as its own trace (whichever request woke the subscription is not its cause), linked
+   * to the appends of its events.
+   */
+  private tracedBatch(name: string, batch: readonly RecordedEvent[], apply: () => Promise<void>): Promise<void> {
+    const attributes = {
+      'ledgerline.subscription': name,
+      'ledgerline.batch_size': batch.length,
+      'ledgerline.position': batch.at(-1)!.position,
+    };
+    return inSpan(`projection ${name}`, attributes, apply, { parent: ROOT_CONTEXT, links: linksTo(batch) });
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {
