@@ -50,13 +50,13 @@ export class CommandTelemetry implements OnModuleInit {
   onModuleInit(): void {
     const send = this.bus.execute.bind(this.bus) as Send;
     const { enabled } = this.metrics;
-    this.bus.execute = ((command: ICommand, asyncContext?: unknown) => {
+    this.bus.execute = (command: ICommand, asyncContext?: unknown) => {
       // Checked per command: a test may install its in-memory exporter after the app started.
       if (tracingActive()) return this.traced(command, () => send(command, asyncContext));
       if (!enabled) return send(command, asyncContext);
       const started = performance.now();
       return this.measured(command, started, send(command, asyncContext), undefined);
-    });
+    };
   }
 
   private measured<T>(command: ICommand, started: number, running: Promise<T>, span: Span | undefined): Promise<T> {

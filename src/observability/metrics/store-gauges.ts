@@ -55,19 +55,29 @@ export class StoreGauges implements OnModuleInit {
       collect: (): Promise<void> =>
         this.guarded('the head position', [head], async () => head.set(await this.store.headPosition())),
     });
-    // Registered before the lag gauge, so a scrape reads both from one query (metrics are read in order).
     const position: Gauge<'subscription'> = new Gauge({
       name: 'ledgerline_subscription_position',
       help: 'Position of the last event each subscription (projection or saga) has handled',
       labelNames: ['subscription'] as const,
       registers: [registry],
-      collect: (): Promise<void> => this.collectSubscriptions(position, lag),
+      collect: (): Promise<void> =>
+        this.guarded('subscription positions', [position], async () => {
+          for (const { name, checkpoint } of await this.runner.status()) {
+            position.set({ subscription: name }, checkpoint);
+          }
+        }),
     });
+    // Collected on its own: prom-client reads every metric of a scrape concurrently.
     const lag: Gauge<'subscription'> = new Gauge({
       name: 'ledgerline_subscription_lag_events',
       help: "Positions between the event store's head and each subscription's checkpoint",
       labelNames: ['subscription'] as const,
       registers: [registry],
+      collect: (): Promise<void> =>
+        this.guarded('subscription lag', [lag], async () => {
+          const [head, statuses] = await Promise.all([this.store.headPosition(), this.runner.status()]);
+          for (const { name, checkpoint } of statuses) lag.set({ subscription: name }, Math.max(0, head - checkpoint));
+        }),
     });
     const parked: Gauge<'subscription'> = new Gauge({
       name: 'ledgerline_subscription_parked_events',
@@ -81,16 +91,6 @@ export class StoreGauges implements OnModuleInit {
         }),
     });
     this.registerPoolGauges();
-  }
-
-  private async collectSubscriptions(position: Gauge<'subscription'>, lag: Gauge<'subscription'>): Promise<void> {
-    await this.guarded('subscription positions', [position, lag], async () => {
-      const [head, statuses] = await Promise.all([this.store.headPosition(), this.runner.status()]);
-      for (const { name, checkpoint } of statuses) {
-        position.set({ subscription: name }, checkpoint);
-        lag.set({ subscription: name }, Math.max(0, head - checkpoint));
-      }
-    });
   }
 
   private registerPoolGauges(): void {
