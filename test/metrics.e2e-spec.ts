@@ -48,7 +48,11 @@ describe('GET /metrics', () => {
       .expect(412);
     await api().get('/no-such-route').expect(404);
 
-    const text = await scrape();
+    // Requests are counted once their response has gone out, which may be just after the client has it.
+    const text = await eventually(async () => {
+      const scraped = await scrape();
+      return scraped.includes('route="unmatched",status_code="404"') ? scraped : undefined;
+    }, 'the 404 to be counted');
     expect(text).not.toContain(cartId);
     const route = (method: string, path: string, status: number) =>
       sample(text, `http_request_duration_seconds_count{method="${method}",route="${path}",status_code="${status}"}`);
