@@ -10,7 +10,8 @@ export class TypeOrmNestLogger extends AbstractLogger {
   private readonly logger = new Logger('TypeORM');
 
   constructor(logQueries: boolean) {
-    super(logQueries ? 'all' : ['migration']);
+    // TypeORM reports migrations it runs (and that none are pending) as schema-build messages.
+    super(logQueries ? 'all' : ['schema', 'migration']);
   }
 
   protected writeLog(
