@@ -48,7 +48,7 @@ describe('request logs', () => {
     await request(test.url).post('/carts').set('Authorization', 'Bearer not-a-token').send({ customerId }).expect(401);
 
     // A line is written once the response has gone out, which may be just after the client has it.
-    const requests = await eventually(async () => {
+    const requests = await eventually(() => {
       const lines = logs.lines().filter((line) => line.msg === 'request completed');
       return lines.length === 2 ? lines : undefined;
     }, 'two request lines');

@@ -90,19 +90,22 @@ describe('traces exported over OTLP/HTTP by the built service', () => {
 
     app = await startAppProcess(env);
     const orderStream = `order-${Order.idForCart(cartId)}`;
-    const orderAppend = await eventually(
-      async () =>
-        receiver.spans.find(
+    // Spans are exported as they end: the saga's reaction ends after the order's append.
+    const { orderAppend, placeOrder, saga } = await eventually(
+      () => {
+        const byId = new Map(receiver.spans.map((span) => [span.spanId, span]));
+        const append = receiver.spans.find(
           (span) => span.name === 'event-store append' && attribute(span, 'ledgerline.stream') === orderStream,
-        ),
-      "the order's append span",
+        );
+        const command = byId.get(append?.parentSpanId ?? '');
+        const reaction = byId.get(command?.parentSpanId ?? '');
+        return reaction && { orderAppend: append!, placeOrder: command!, saga: reaction };
+      },
+      "the order's append, its command and the saga's reaction",
       20_000,
     );
     expect(orderAppend.traceId).toBe(traceId);
-    const byId = new Map(receiver.spans.map((span) => [span.spanId, span]));
-    const placeOrder = byId.get(orderAppend.parentSpanId ?? '');
-    const saga = byId.get(placeOrder?.parentSpanId ?? '');
-    expect([placeOrder?.name, saga?.name]).toEqual(['command PlaceOrder', 'saga checkout-saga']);
-    expect(saga?.parentSpanId).toBe(checkoutAppend!.spanId);
+    expect([placeOrder.name, saga.name]).toEqual(['command PlaceOrder', 'saga checkout-saga']);
+    expect(saga.parentSpanId).toBe(checkoutAppend!.spanId);
   });
 });

@@ -49,14 +49,15 @@ describe('traces', () => {
     await api().post(`/carts/${cartId}/checkout`).set('traceparent', `00-${traceId}-${callerSpan}-01`).expect(200);
     const orderStream = `order-${Order.idForCart(cartId)}`;
 
-    const orderAppend = await eventually(
-      async () =>
-        spansOf(traceId).find(
-          (span) => span.name === 'event-store append' && span.attributes['ledgerline.stream'] === orderStream,
-        ),
-      "the order's append in the checkout's trace",
-    );
-    const spans = spansOf(traceId);
+    // Spans are exported as they end: the saga's reaction ends after the order's append, once its checkpoint is stored.
+    const { orderAppend, spans } = await eventually(() => {
+      const traced = spansOf(traceId);
+      const append = traced.find(
+        (span) => span.name === 'event-store append' && span.attributes['ledgerline.stream'] === orderStream,
+      );
+      const root = append && ancestry(append, traced).at(-1);
+      return root === 'POST /carts/:cartId/checkout' ? { orderAppend: append!, spans: traced } : undefined;
+    }, "the order's append, in the checkout's trace down from its HTTP request");
     expect(ancestry(orderAppend, spans)).toEqual([
       'event-store append',
       'command PlaceOrder',
@@ -95,7 +96,7 @@ describe('traces', () => {
       .send({ customerId: 'traced-projection' })
       .expect(201);
     const batch = await eventually(
-      async () =>
+      () =>
         exporter
           .getFinishedSpans()
           .find(
@@ -118,7 +119,7 @@ describe('traces', () => {
       .set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`)
       .expect(422);
     const command = await eventually(
-      async () => spansOf(traceId).find((span) => span.name === 'command CheckOutCart'),
+      () => spansOf(traceId).find((span) => span.name === 'command CheckOutCart'),
       'the refused command',
     );
     expect(command.attributes['ledgerline.command.outcome']).toBe('rejected');
