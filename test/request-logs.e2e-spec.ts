@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { tracingActive } from '../src/observability/tracing/spans';
 import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -65,6 +66,21 @@ describe('request logs', () => {
       }),
       expect.objectContaining({ method: 'POST', route: '/carts', status: 401 }),
     ]);
+    // Tracing is off without OTEL_EXPORTER_OTLP_ENDPOINT: the header names the trace in the log, and no span
+    // context is made or stored.
+    expect(tracingActive()).toBe(false);
+    const { cartId } = (
+      await request(test.url)
+        .post('/carts')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ customerId: 'untraced' })
+        .expect(201)
+    ).body as { cartId: string };
+    const reader = jwt.sign({ sub: 'bob', roles: ['read'] }, SECRET, { algorithm: 'HS256', expiresIn: 300 });
+    const events = (await request(test.url).get(`/carts/${cartId}/events`).set('Authorization', `Bearer ${reader}`))
+      .body as { metadata: Record<string, unknown> }[];
+    expect(events.map((event) => event.metadata.traceparent)).toEqual([undefined]);
+
     expect(logs.text()).not.toContain(token);
     expect(logs.text()).not.toContain('not-a-token');
     expect(logs.text()).not.toContain(customerId);

@@ -40,3 +40,17 @@ describe("Nest's logger over pino", () => {
     expect(lines.map((line) => line.msg)).toEqual(['heard']);
   });
 });
+
+describe('LOG_FORMAT=pretty', () => {
+  it('writes lines for a person instead of JSON', () => {
+    let text = '';
+    const root = createRootLogger(
+      { logLevel: 'info', logFormat: 'pretty' },
+      { write: (line: string) => void (text += line) },
+    );
+    new NestPinoLogger(root).log('Listening on http://127.0.0.1:3000', 'Bootstrap');
+    expect(text).toContain('Listening on http://127.0.0.1:3000');
+    expect(text).toContain('INFO');
+    expect(text).not.toContain('"level"');
+  });
+});

@@ -1,5 +1,5 @@
 import pino, { DestinationStream, Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import type { ObservabilityConfig } from '../../config/observability.config';
 
 /** The DI token of an app's pino logger: every log line of the app, Nest's own included, goes through it. */
@@ -26,7 +26,14 @@ export function createRootLogger(
 ): Logger {
   const options = { level: logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
   if (logFormat === 'pretty') {
-    return pino(options, pretty({ destination, colorize: process.stdout.isTTY, sync: true }));
+    // Formatted in line, so any destination (a test's included) takes the text.
+    const prettify = prettyFactory({
+      colorize: process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+      ignore: 'pid,hostname,context',
+    });
+    return pino(options, { write: (line: string) => destination.write(prettify(line)) });
   }
   return pino(options, destination);
 }
