@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequireRole, Role } from '../../auth/roles';
 import { ApiProblemResponses, notFound } from '../../http/api-problem-responses.decorator';
@@ -20,8 +20,18 @@ export class MetricsController {
       'The Prometheus text format: HTTP latency by route, commands by outcome, appends, subscription ' +
       'positions, lag and parked events, PostgreSQL pool use and the Node.js process. 404 with METRICS_ENABLED=false.',
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'The metrics, in the Prometheus text exposition format' })
+  @ApiOkResponse({
+    description: 'The metrics, in the Prometheus text exposition format',
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example:
+          "# HELP ledgerline_subscription_lag_events Positions between the event store's head and each " +
+          "subscription's checkpoint\n# TYPE ledgerline_subscription_lag_events gauge\n" +
+          'ledgerline_subscription_lag_events{subscription="cart-details"} 0\n',
+      },
+    },
+  })
   @ApiProblemResponses(notFound(new Error(METRICS_OFF), 'METRICS_ENABLED=false'))
   async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
     if (!this.metrics.enabled) throw new NotFoundException(METRICS_OFF);
