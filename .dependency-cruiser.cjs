@@ -3,8 +3,10 @@
  * - the event-sourcing infrastructure is reusable, so it knows no feature module;
  * - domain code (aggregates, events, value objects) stays free of HTTP, persistence and the read side.
  */
+// observability/tracing/ holds span helpers over the OpenTelemetry API only, which the event store and the
+// subscriptions use; the rest of observability/ (metrics, logging) is no more reachable than a feature.
 const FEATURES =
-  '^src/(?!event-sourcing/|config/|database/|http/|health/|migrations/|main\\.ts|app\\.module\\.ts)[^/]+/';
+  '^src/(?!event-sourcing/|config/|database/|http/|health/|migrations/|observability/tracing/|main\\.ts|app\\.module\\.ts)[^/]+/';
 
 module.exports = {
   forbidden: [

@@ -6,23 +6,32 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig, appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { databaseConfig } from './config/database.config';
+import { observabilityConfig } from './config/observability.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { TypeOrmNestLogger } from './observability/logging/typeorm-nest-logger';
 import { OrdersModule } from './orders/orders.module';
 import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, authConfig] }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [appConfig, databaseConfig, authConfig, observabilityConfig],
+    }),
     CqrsModule.forRoot(),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (database: ConfigType<typeof databaseConfig>) => ({
         ...dataSourceOptions(database),
+        // Migrations run (and, with DATABASE_LOGGING, queries) are logged as the service's other lines are.
+        logger: new TypeOrmNestLogger(database.logging),
         autoLoadEntities: true,
         toRetry: worthRetrying,
       }),
@@ -45,6 +54,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         batchSize: 500,
       }),
     }),
+    ObservabilityModule,
     AuthModule,
     HealthModule,
     ShoppingCartsModule,

@@ -8,8 +8,11 @@ import { AppConfig, readAppConfig } from './config/app.config';
 import { readAuthConfig } from './config/auth.config';
 import { readDatabaseConfig } from './config/database.config';
 import { InvalidEnvironmentVariable } from './config/env';
+import { ObservabilityConfig, readObservabilityConfig } from './config/observability.config';
 import { UnknownSubscriptions } from './event-sourcing/subscriptions/subscription.errors';
 import { configureApp } from './http/configure-app';
+import { NestPinoLogger } from './observability/logging/nest-pino-logger';
+import { createRootLogger, stdoutDestination } from './observability/logging/root-logger';
 
 async function bootstrap(): Promise<void> {
   // Every setting is checked before Nest starts: a bad one met inside a module's factory would be
@@ -17,7 +20,14 @@ async function bootstrap(): Promise<void> {
   const config = readAppConfig();
   readDatabaseConfig();
   readAuthConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
+  readObservabilityConfig();
+  // Until the app's own logger exists, Nest's start-up lines (database retries, migrations) go through
+  // one of the same kind, written synchronously so none is lost if the start fails.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    logger: startupLogger(),
+  });
+  app.useLogger(app.get(NestPinoLogger));
   configureApp(app, config);
   await app.init();
   await listen(app, config);
@@ -45,7 +55,18 @@ function startupFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** JSON lines on stdout as configured, or as by default when the logging settings are the bad ones. */
+function startupLogger(): NestPinoLogger {
+  let config: ObservabilityConfig;
+  try {
+    config = readObservabilityConfig();
+  } catch {
+    config = readObservabilityConfig({});
+  }
+  return new NestPinoLogger(createRootLogger(config, stdoutDestination({ sync: true })));
+}
+
 bootstrap().catch((error: unknown) => {
-  new Logger('Bootstrap').error(startupFailure(error));
+  startupLogger().error(startupFailure(error), 'Bootstrap');
   process.exit(1);
 });

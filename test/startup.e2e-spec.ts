@@ -25,7 +25,8 @@ describe('starting the built service', () => {
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);
-    const errors = output.split('\n').filter((line) => /\bERROR\b|^\s+at /.test(line));
+    // JSON log lines: pino's level 50 is an error.
+    const errors = output.split('\n').filter((line) => /"level":50|\bERROR\b|^\s+at /.test(line));
     expect(errors).toEqual([expect.stringContaining(`Invalid environment variable ${variable}`)]);
   });
 
@@ -49,6 +50,15 @@ describe('starting the built service', () => {
       await app.stop();
       rmSync(folder, { recursive: true, force: true });
     }
+    const lines = app
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; context?: string; msg: string; signal?: string });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 30, context: 'TypeORM', msg: expect.stringMatching(/^Migration .* executed/) }),
+    );
+    expect(lines).toContainEqual(expect.objectContaining({ context: 'Shutdown', signal: 'SIGTERM' }));
   });
 
   it.each([

@@ -20,12 +20,17 @@ export class AuthenticationRequired extends Error {
   }
 }
 
-/** A valid token without the role the route needs. */
+/** A valid token without the role the route needs (any one of them, when it accepts several). */
 export class RoleRequired extends Error {
-  constructor(readonly role: string) {
-    super(`This route needs the "${role}" role`);
+  constructor(readonly roles: readonly string[]) {
+    super(roleRequirement(roles));
     this.name = 'RoleRequired';
   }
+}
+
+/** `This route needs the "read" role`, or `… needs the "metrics" or the "admin" role`. */
+export function roleRequirement(roles: readonly string[]): string {
+  return `This route needs the ${roles.map((role) => `"${role}"`).join(' or the ')} role`;
 }
 
 /** More than one Authorization header: which credentials count would be a guess. */

@@ -37,8 +37,8 @@ export class AuthGuard implements CanActivate, OnApplicationBootstrap {
     const { principal } = context.switchToHttp().getRequest<AuthenticatedRequest>();
     // Only a public path passes the middleware without a token; a guarded route there still refuses.
     if (principal === undefined) throw new AuthenticationRequired('A bearer token is required', false);
-    const role = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_ROLE, targets);
-    if (role !== undefined && !principal.roles.includes(role)) throw new RoleRequired(role);
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLE, targets);
+    if (roles !== undefined && !roles.some((role) => principal.roles.includes(role))) throw new RoleRequired(roles);
     return true;
   }
 }

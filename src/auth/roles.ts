@@ -7,6 +7,8 @@ export const Role = {
   Read: 'read',
   CartsWrite: 'carts:write',
   OrdersWrite: 'orders:write',
+  /** Scraping GET /metrics, for Prometheus, without the rights of `admin`. */
+  Metrics: 'metrics',
   Admin: 'admin',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -15,14 +17,16 @@ export const REQUIRED_ROLE = 'ledgerline:required-role';
 export const PUBLIC_ROUTE = 'ledgerline:public-route';
 
 /**
- * The route needs a valid bearer token whose `roles` claim contains `role` (with AUTH_MODE=jwt). Such a
- * route is also rate-limited: only public routes may skip the limit, so its 429 is documented here.
+ * The route needs a valid bearer token whose `roles` claim contains `role`, or one of `others` (with
+ * AUTH_MODE=jwt). Such a route is also rate-limited: only public routes may skip the limit, so its 429 is
+ * documented here.
  */
-export function RequireRole(role: Role): MethodDecorator & ClassDecorator {
+export function RequireRole(role: Role, ...others: Role[]): MethodDecorator & ClassDecorator {
+  const roles = [role, ...others];
   return applyDecorators(
-    SetMetadata(REQUIRED_ROLE, role),
+    SetMetadata(REQUIRED_ROLE, roles),
     ApiBearerAuth(),
-    ApiProblemResponses(401, forbidden(role), 429),
+    ApiProblemResponses(401, forbidden(...roles), 429),
   );
 }
 

@@ -17,6 +17,7 @@ import { AppendResult, EventStore, ExpectedVersion, IdempotencyKeyTaken, NO_STRE
 import { KeyedLock } from './async-lock';
 import { SnapshotStore } from './snapshots/snapshot-store';
 import { RecentAggregates } from './recent-aggregates';
+import { annotateActiveSpan, tracingActive } from '../observability/tracing/spans';
 
 /** What a command did: the aggregate it touched, its version after, and its last event's position. */
 export interface CommandResult {
@@ -168,6 +169,7 @@ export class AggregateRepository {
   /** Stores a new aggregate; its stream must not exist yet. */
   create(aggregate: EventSourcedAggregate, context: CommandContext): Promise<CommandResult> {
     const type = aggregate.constructor as AggregateClass<EventSourcedAggregate>;
+    if (tracingActive()) annotateActiveSpan('ledgerline.aggregate', this.streamId(type, aggregate.id));
     return this.idempotently(type, context, async () => {
       try {
         const result = await this.save(aggregate, context, NO_STREAM);
@@ -194,6 +196,7 @@ export class AggregateRepository {
     decide: (aggregate: A) => void,
   ): Promise<CommandResult> {
     const streamId = this.streamId(type, id);
+    annotateActiveSpan('ledgerline.aggregate', streamId);
     return this.streamLocks.run(streamId, () =>
       this.idempotently(type, context, () => this.decideAndSave(type, id, context, decide)),
     );

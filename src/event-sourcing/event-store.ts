@@ -16,6 +16,8 @@ export interface EventMetadata {
   causationId?: string;
   commandId?: string;
   actor?: string;
+  /** W3C trace context of the span that appended the event, while tracing is on: what it causes joins that trace. */
+  traceparent?: string;
   [key: string]: unknown;
 }
 
@@ -76,6 +78,9 @@ export interface AppendResult {
   /** Global positions of the appended events, in order. */
   positions: number[];
 }
+
+/** Told of each committed append and how long it took, in seconds. */
+export type AppendListener = (result: AppendResult, seconds: number) => void;
 
 export interface ReadStreamOptions {
   /** First version to return (inclusive, default 1). */
@@ -146,10 +151,11 @@ export abstract class EventStore {
   abstract deleteExpiredIdempotencyRecords(now: Date, limit: number): Promise<number>;
 
   /**
-   * Calls back after each committed append (in this process). A wake-up signal only: subscribers
-   * read what they need from the store, so a missed call delays nothing beyond the next poll.
+   * Calls back after each committed append (in this process), with how long the append took (for metrics).
+   * A wake-up signal only: subscribers read what they need from the store, so a missed call delays nothing
+   * beyond the next poll.
    */
-  abstract onAppended(listener: (result: AppendResult) => void): () => void;
+  abstract onAppended(listener: AppendListener): () => void;
 }
 
 /** Another request with the same Idempotency-Key committed first; its result is in the store. */

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { roleRequirement } from '../auth/auth.errors';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import { ConcurrencyConflict, PreconditionFailed, ReadModelBehind } from '../event-sourcing/event-sourcing.errors';
@@ -62,9 +63,11 @@ const COMMON = {
 } as const;
 export type CommonProblem = keyof typeof COMMON;
 
-/** 403 for a token without the route's role. */
-export function forbidden(role: string): ProblemSample {
-  return problemSample(403, 'forbidden', `This route needs the "${role}" role`, `The token lacks the "${role}" role`);
+/** 403 for a token without the route's role (or any of its roles). */
+export function forbidden(...roles: string[]): ProblemSample {
+  const lacked = roles.map((role) => `"${role}"`).join(' and ');
+  const plural = roles.length > 1 ? 's' : '';
+  return problemSample(403, 'forbidden', roleRequirement(roles), `The token lacks the ${lacked} role${plural}`);
 }
 
 /** 404 with the detail the service gives, e.g. from `new AggregateNotFound('Order', id)`. */

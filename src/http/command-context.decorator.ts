@@ -36,7 +36,9 @@ function ifMatch(request: Request): number | undefined {
  * never answers or refuses another caller) and X-Correlation-Id.
  */
 export const CommandContextFrom = createParamDecorator((_: unknown, execution: ExecutionContext): CommandContext => {
-  const request = execution.switchToHttp().getRequest<Request & { principal?: { sub: string } }>();
+  const request = execution
+    .switchToHttp()
+    .getRequest<Request & { principal?: { sub: string }; correlationId?: string }>();
   const commandId = randomUUID();
   const key = token(request, 'Idempotency-Key');
   const context: CommandContext = {
@@ -46,6 +48,8 @@ export const CommandContextFrom = createParamDecorator((_: unknown, execution: E
     expectedVersion: ifMatch(request),
     actor: request.principal?.sub,
   };
+  // For the request's log line.
+  request.correlationId = context.correlationId;
   if (key !== undefined) {
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.originalUrl} ${JSON.stringify(request.body ?? null)}`)

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AuthenticationMiddleware } from '../auth/authentication.middleware';
+import { RequestTelemetry, RouteTable } from '../observability/http/request-telemetry';
 import type { AppConfig } from '../config/app.config';
 import { serveExplorer } from '../explorer/serve-explorer';
 import { jsonBodyOptions } from './json-body';
@@ -23,7 +24,8 @@ const BEARER_DESCRIPTION = [
   '- `read`: every GET of carts and orders, `GET /events`, `GET /events/live`, `GET /streams`',
   '- `carts:write`: opening carts, adding and removing items, checking out',
   '- `orders:write`: paying, shipping and cancelling orders',
-  '- `admin`: `/subscriptions` and `/admin/*`',
+  '- `admin`: `/subscriptions` and `/admin/*`, and `/metrics`',
+  '- `metrics`: `/metrics` only (for Prometheus)',
   '',
   'Tokens come from your identity provider. For a local try with an HS256 secret:',
   '',
@@ -51,6 +53,9 @@ export function configureApp(
   server.headersTimeout = httpHeadersTimeoutMs;
   // Node enforces both on a sweep, every 30 s by default: a stalled request would outlive a short limit.
   server.connectionsCheckingInterval = Math.min(1000, httpHeadersTimeoutMs);
+  // First of all, so every request is timed, traced and logged, the refused ones included.
+  const { router } = express.getHttpAdapter().getInstance() as { router: unknown };
+  express.use(app.get(RequestTelemetry).middleware(router as RouteTable));
   express.use(
     helmet({
       // Swagger UI styles itself inline and shows data: images; everything else stays same-origin.

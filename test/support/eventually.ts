@@ -1,6 +1,6 @@
 /** Polls `probe` until it yields a value, or fails naming `what` once `withinMs` have passed. */
 export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   what: string,
   withinMs = 10_000,
   everyMs = 50,

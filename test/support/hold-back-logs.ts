@@ -1,8 +1,8 @@
 import { ConsoleLogger } from '@nestjs/common';
 
 /**
- * Jest setup file: what Nest logs during a test is held back instead of printed, since negative
- * tests make the service log the errors they provoke. test/support/quiet-environment.mjs prints the
+ * Jest setup file: what Nest logs during a test, and the app's JSON log lines, are held back instead of
+ * printed, since negative tests make the service log the errors they provoke. test/support/quiet-environment.mjs prints the
  * held-back lines when a test or hook fails and drops them when a test starts.
  */
 type Print = (this: ConsoleLogger, ...args: unknown[]) => void;
@@ -25,4 +25,10 @@ for (const method of ['printMessages', 'printStackTrace'] as const) {
 (globalThis as { heldBackLogs?: unknown }).heldBackLogs = {
   drop: () => held.splice(0),
   print: () => held.splice(0).forEach((print) => print()),
+  /** A pino destination whose JSON lines are held back the same way (test/support/test-app.ts uses it). */
+  destination: {
+    write(line: string) {
+      held.push(() => process.stdout.write(line));
+    },
+  },
 };

@@ -1,10 +1,18 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { readAppConfig } from '../../src/config/app.config';
 import { IsolatedDatabase, isolatedDatabase } from '../../src/event-sourcing/testing/test-database';
 import { configureApp } from '../../src/http/configure-app';
+import { LOG_DESTINATION } from '../../src/observability/logging/root-logger';
+
+/** Where a test app's log lines go: held back with Nest's when the setup file is loaded, else dropped. */
+function heldBackLogDestination(): DestinationStream {
+  const held = (globalThis as { heldBackLogs?: { destination: DestinationStream } }).heldBackLogs;
+  return held?.destination ?? { write: () => undefined };
+}
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -20,14 +28,21 @@ export interface TestApp {
 
 /**
  * The whole application, configured exactly as `main.ts` does, listening on a free port over its own
- * database. Extra environment variables apply while the modules read their configuration.
+ * database. Extra environment variables apply while the modules read their configuration. Its JSON log
+ * lines are held back like Nest's (test/support/hold-back-logs.ts) unless `logDestination` takes them.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const database = isolatedDatabase();
   const saved = { ...process.env };
   Object.assign(process.env, database.env, env);
   try {
-    const module = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const module = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(LOG_DESTINATION)
+      .useValue(options.logDestination ?? heldBackLogDestination())
+      .compile();
     const app = module.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error', 'warn'] });
     configureApp(app, readAppConfig());
     await app.listen(0, '127.0.0.1');

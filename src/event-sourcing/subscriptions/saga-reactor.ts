@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus, ICommand } from '@nestjs/cqrs';
+import { SpanKind } from '@opentelemetry/api';
 import { lastValueFrom, of, toArray } from 'rxjs';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
@@ -8,6 +9,7 @@ import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import type { Saga } from './saga';
 import { ParkedEventNotFound, ParkedRetryFailed } from './subscription.errors';
+import { contextOf, inSpan, tracingActive } from '../../observability/tracing/spans';
 
 /**
  * Runs one stored event through a saga and sends the commands it yields. A failure is retried with
@@ -44,12 +46,30 @@ export class SagaReactor {
     for (const event of batch) {
       const commands = await this.commandsFor(saga, event);
       if (commands.length > 0) {
-        if (!(await this.handle(name, event, commands, stopping))) break;
+        if (!(await this.react(name, event, commands, stopping))) break;
         stored = event;
       }
       handled = event;
     }
     return { handled, stored };
+  }
+
+  /**
+   * With tracing on, the reaction continues the trace of the request that appended the event (its
+   * `traceparent` metadata), however much later and in whichever process it runs.
+   */
+  private react(name: string, event: RecordedEvent, commands: ICommand[], stopping: () => boolean): Promise<boolean> {
+    if (!tracingActive()) return this.handle(name, event, commands, stopping);
+    const attributes = {
+      'ledgerline.subscription': name,
+      'ledgerline.event_type': event.type,
+      'ledgerline.stream': event.streamId,
+      'ledgerline.position': event.position,
+    };
+    return inSpan(`saga ${name}`, attributes, () => this.handle(name, event, commands, stopping), {
+      parent: contextOf(event.metadata.traceparent),
+      kind: SpanKind.CONSUMER,
+    });
   }
 
   private async handle(

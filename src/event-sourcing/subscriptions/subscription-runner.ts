@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { PositionNotWritten, ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
@@ -12,6 +13,7 @@ import { Saga, SagaOf } from './saga';
 import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
 import { SharedPages } from './shared-pages';
 import { SagaReactor } from './saga-reactor';
+import { inSpan, linksTo, tracingActive } from '../../observability/tracing/spans';
 import { SubscriptionNotFound, SubscriptionNotRebuildable, UnknownSubscriptions } from './subscription.errors';
 
 const FOLLOWER_POLL_MS = 50;
@@ -242,7 +244,9 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         if (handler.kind === 'projection') {
           const { projection } = handler;
           if (projection.handles === undefined || batch.some((event) => projection.handles!(event))) {
-            await this.applyProjection(subscription, projection, batch, last.position);
+            const apply = () => this.applyProjection(subscription, projection, batch, last.position);
+            if (tracingActive()) await this.tracedBatch(name, batch, apply);
+            else await apply();
             this.markStored(subscription, last.position);
           }
           this.advance(subscription, last);
@@ -294,6 +298,19 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       else for (const event of batch) await projection.apply(event, manager);
       await this.checkpoints.saveCheckpoint(manager, name, position);
     });
+  }
+
+  /**
+   * A projection batch as its own trace (whichever request woke the subscription is not its cause), linked
+   * to the appends of its events.
+   */
+  private tracedBatch(name: string, batch: readonly RecordedEvent[], apply: () => Promise<void>): Promise<void> {
+    const attributes = {
+      'ledgerline.subscription': name,
+      'ledgerline.batch_size': batch.length,
+      'ledgerline.position': batch.at(-1)!.position,
+    };
+    return inSpan(`projection ${name}`, attributes, apply, { parent: ROOT_CONTEXT, links: linksTo(batch) });
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WrongExpectedVersion } from '../event-sourcing.errors';
 import {
   ANY_VERSION,
+  AppendListener,
   AppendOptions,
   AppendResult,
   EventStore,
@@ -35,7 +36,7 @@ interface StoredRow {
 export class InMemoryEventStore extends EventStore {
   private readonly rows: StoredRow[] = [];
   private readonly keys = new Map<string, IdempotencyRecord & { expiresAt: Date }>();
-  private readonly listeners = new Set<(result: AppendResult) => void>();
+  private readonly listeners = new Set<AppendListener>();
 
   constructor(private readonly registry = new EventTypeRegistry()) {
     super();
@@ -97,7 +98,7 @@ export class InMemoryEventStore extends EventStore {
         expiresAt: idempotency.expiresAt,
       });
     }
-    if (positions.length > 0) for (const listener of this.listeners) listener(result);
+    if (positions.length > 0) for (const listener of this.listeners) listener(result, 0);
     return result;
   }
 
@@ -158,7 +159,7 @@ export class InMemoryEventStore extends EventStore {
     return Promise.resolve(expired.length);
   }
 
-  onAppended(listener: (result: AppendResult) => void): () => void {
+  onAppended(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -94,7 +94,10 @@ export class ClusterCoordinator implements OnApplicationShutdown {
         ]);
         return result.rows;
       });
-      if (row?.locked === true) this.held.add(name);
+      if (row?.locked === true) {
+        this.held.add(name);
+        this.logger.log(`Leadership gained: this instance now processes subscription ${name}`);
+      }
       return row?.locked === true;
     } catch (error) {
       this.drop(error);
@@ -156,7 +159,10 @@ export class ClusterCoordinator implements OnApplicationShutdown {
   /** The connection is gone, and with it every lock it held: lead() must win them again. */
   private drop(error: unknown): void {
     if (this.client === undefined) return;
-    if (!this.closed) this.logger.warn(`Coordination connection lost: ${String(error)}`);
+    if (!this.closed) {
+      this.logger.warn(`Coordination connection lost: ${String(error)}`);
+      if (this.held.size > 0) this.logger.warn(`Leadership lost: subscriptions ${[...this.held].join(', ')}`);
+    }
     const client = this.client;
     this.client = undefined;
     this.held.clear();

@@ -105,6 +105,16 @@ export class SubscriptionStore {
     );
   }
 
+  /** How many events each subscription has parked; subscriptions with none are absent. */
+  async parkedCounts(): Promise<Map<string, number>> {
+    const rows = await this.transactions.read((manager) =>
+      manager.query<{ subscription: string; parked: number | string }[]>(
+        'SELECT subscription, COUNT(*) AS parked FROM parked_events GROUP BY subscription',
+      ),
+    );
+    return new Map(rows.map((row) => [String(row.subscription), Number(row.parked)]));
+  }
+
   async parked(name?: string): Promise<ParkedEvent[]> {
     const rows = await this.transactions.read((manager) =>
       manager.query<Record<string, unknown>[]>(

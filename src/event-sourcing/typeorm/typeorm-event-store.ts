@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { WrongExpectedVersion } from '../event-sourcing.errors';
+import { inSpan, traceparentOf, tracingActive } from '../../observability/tracing/spans';
 import {
+  AppendListener,
   AppendOptions,
   AppendResult,
   EventMetadata,
@@ -30,7 +32,7 @@ const PG_EVENT_COLUMNS = `${EVENT_COLUMNS}, transaction_id`;
 /** The event store on the `events` table, for SQLite and PostgreSQL alike. */
 @Injectable()
 export class TypeOrmEventStore extends EventStore {
-  private readonly listeners = new Set<(result: AppendResult) => void>();
+  private readonly listeners = new Set<AppendListener>();
 
   private readonly sqlite: SqliteAppender;
   private readonly postgres: PostgresAppender;
@@ -54,12 +56,31 @@ export class TypeOrmEventStore extends EventStore {
     return this.transactions.read((manager) => manager.query<T[]>(sql(this.transactions.engine, text), parameters));
   }
 
-  async append(
+  append(
     streamId: string,
     expectedVersion: ExpectedVersion,
     events: readonly object[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
+    if (!tracingActive()) return this.appendNow(streamId, expectedVersion, events, options);
+    const attributes = { 'ledgerline.stream': streamId, 'ledgerline.event_count': events.length };
+    return inSpan('event-store append', attributes, async (span) => {
+      // Whatever these events cause later (a saga's command, in any process) continues this trace.
+      const metadata = { ...options.metadata, traceparent: traceparentOf(span) };
+      const result = await this.appendNow(streamId, expectedVersion, events, { ...options, metadata });
+      span.setAttribute('ledgerline.stream_version', result.version);
+      if (result.positions.length > 0) span.setAttribute('ledgerline.position', result.positions.at(-1)!);
+      return result;
+    });
+  }
+
+  private async appendNow(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly object[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const started = performance.now();
     const { rows, metadata } = this.registry.toStoredJson(streamId, events, options.metadata ?? {});
     let result: AppendResult;
     try {
@@ -77,7 +98,10 @@ export class TypeOrmEventStore extends EventStore {
       }
       throw error;
     }
-    if (result.positions.length > 0) for (const listener of this.listeners) listener(result);
+    if (result.positions.length > 0) {
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of this.listeners) listener(result, seconds);
+    }
     return result;
   }
 
@@ -149,7 +173,7 @@ export class TypeOrmEventStore extends EventStore {
     return deleteExpiredIdempotencyRecords(this.transactions, now, limit);
   }
 
-  onAppended(listener: (result: AppendResult) => void): () => void {
+  onAppended(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
