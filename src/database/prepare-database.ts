@@ -1,18 +1,31 @@
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { SqliteFileInUse, SqliteProcessLock } from './sqlite-process-lock';
+import { SqliteWalCheckpointer } from './sqlite-wal-checkpointer';
 
-/** A DataSource that gives up its SQLite file's process lock when it is destroyed. */
+/**
+ * A DataSource that holds its SQLite file's process lock and checkpoints its WAL on a thread of its own
+ * while it is open, and gives up both when it is destroyed.
+ */
 class LockedSqliteDataSource extends DataSource {
+  private checkpointer: SqliteWalCheckpointer | undefined;
+
   constructor(
-    options: DataSourceOptions,
+    options: DataSourceOptions & { type: 'better-sqlite3' },
     private readonly lock: SqliteProcessLock,
   ) {
     super(options);
   }
 
+  override async initialize(): Promise<this> {
+    await super.initialize();
+    this.checkpointer = new SqliteWalCheckpointer((this.options as { database: string }).database);
+    return this;
+  }
+
   override async destroy(): Promise<void> {
     try {
+      await this.checkpointer?.stop();
       await super.destroy();
     } finally {
       this.lock.release();
