@@ -6,18 +6,20 @@ import { AuthModule } from './auth/auth.module';
 import { AppConfig, appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { databaseConfig } from './config/database.config';
+import { natsConfig } from './config/nats.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
+import { IntegrationModule } from './integration/integration.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { OrdersModule } from './orders/orders.module';
 import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, authConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, authConfig, natsConfig] }),
     CqrsModule.forRoot(),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
@@ -50,6 +52,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     OrdersModule,
     EventLogModule,
     IntegrityModule,
+    IntegrationModule,
   ],
 })
 export class AppModule {}

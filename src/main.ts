@@ -8,6 +8,7 @@ import { AppConfig, readAppConfig } from './config/app.config';
 import { readAuthConfig } from './config/auth.config';
 import { readDatabaseConfig } from './config/database.config';
 import { InvalidEnvironmentVariable } from './config/env';
+import { readNatsConfig } from './config/nats.config';
 import { UnknownSubscriptions } from './event-sourcing/subscriptions/subscription.errors';
 import { configureApp } from './http/configure-app';
 
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
   const config = readAppConfig();
   readDatabaseConfig();
   readAuthConfig();
+  readNatsConfig();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false });
   configureApp(app, config);
   await app.init();

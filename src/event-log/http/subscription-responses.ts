@@ -24,8 +24,11 @@ export class SubscriptionResponse {
   @ApiProperty({ example: 'cart-details' })
   name!: string;
 
-  @ApiProperty({ enum: ['projection', 'saga'] })
-  kind!: 'projection' | 'saga';
+  @ApiProperty({
+    enum: ['projection', 'saga', 'relay'],
+    description: 'A relay hands events to a message broker (the integration events publisher)',
+  })
+  kind!: 'projection' | 'saga' | 'relay';
 
   @ApiProperty({ type: 'integer', example: 1200, description: 'Position of the last event handled' })
   checkpoint!: number;

@@ -3,11 +3,12 @@ import { DiscoveryService } from '@nestjs/core';
 import { PositionNotWritten, ReadModelBehind } from '../event-sourcing.errors';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing.options';
-import { compareLogOrder, EventStore, LOG_START, LogOrder } from '../event-store';
+import { compareLogOrder, EventStore, LOG_START, LogOrder, RecordedEvent } from '../event-store';
 import { ClusterCoordinator } from '../typeorm/cluster-coordinator';
 import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
+import { Relay, RelayOf } from './relay';
 import { Saga, SagaOf } from './saga';
 import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
 import { SharedPages } from './shared-pages';
@@ -47,6 +48,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
     this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
+    this.discover(RelayOf, (instance) => ({ kind: 'relay', relay: instance as Relay }));
     const unknown = this.options.pausedSubscriptions.filter((name) => !this.subscriptions.has(name));
     if (unknown.length > 0) throw new UnknownSubscriptions(unknown, [...this.subscriptions.keys()]);
     this.unsubscribe = [
@@ -58,10 +60,14 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     this.wakeAll();
   }
 
-  private discover(decorator: typeof ProjectionOf | typeof SagaOf, handler: (instance: object) => Handler): void {
+  private discover(
+    decorator: typeof ProjectionOf | typeof SagaOf | typeof RelayOf,
+    handler: (instance: object) => Handler,
+  ): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: decorator.KEY })) {
       const name = this.discovery.getMetadataByDecorator(decorator, wrapper)?.name;
       if (name === undefined || !wrapper.instance) continue;
+      if (decorator === RelayOf && !(wrapper.instance as Relay).enabled) continue;
       if (this.subscriptions.has(name)) throw new Error(`Two subscriptions are named "${name}"`);
       this.subscriptions.set(name, {
         name,
@@ -240,6 +246,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
             await this.checkpoints.saveCheckpoint(manager, name, last.position);
           });
           this.advance(subscription, last);
+        } else if (handler.kind === 'relay') {
+          await this.relay(subscription, handler.relay, batch, subscription.checkpoint.position);
         } else {
           const handled = await this.reactor.handleBatch(name, handler.saga, batch, () => this.stopped);
           if (handled !== undefined) this.advance(subscription, handled);
@@ -262,6 +270,39 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       );
       setTimeout(() => this.wake(subscription), delay).unref();
     }
+  }
+
+  /**
+   * Delivers a batch in order, then stores the checkpoint (under the same leadership check as a
+   * projection's). When a delivery fails, what was delivered before it is checkpointed first, so the
+   * retry starts at the failed event.
+   */
+  private async relay(
+    subscription: Subscription,
+    relay: Relay,
+    batch: readonly RecordedEvent[],
+    from: number,
+  ): Promise<void> {
+    let delivered: RecordedEvent | undefined;
+    let failure: Error | undefined;
+    try {
+      for (const event of batch) {
+        if (this.stopped) break;
+        await relay.deliver(event);
+        delivered = event;
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    if (delivered !== undefined) {
+      const { position } = delivered;
+      await this.transactions.write(async (manager) => {
+        await this.checkpoints.claim(manager, subscription.name, from);
+        await this.checkpoints.saveCheckpoint(manager, subscription.name, position);
+      });
+      this.advance(subscription, delivered);
+    }
+    if (failure !== undefined) throw failure;
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {
