@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { QueryInteger } from '../../http/query-integer';
 
 export class EventFeedQuery {
@@ -37,4 +37,12 @@ export class LiveEventsQuery {
   @IsInt()
   @Min(0)
   after?: number;
+
+  @ApiPropertyOptional({
+    enum: ['cloudevents'],
+    description: '`cloudevents`: each `data:` is a CloudEvent 1.0 (JSON), as on the broker; default: as in GET /events',
+  })
+  @IsOptional()
+  @IsIn(['cloudevents'])
+  format?: 'cloudevents';
 }
