@@ -10,7 +10,7 @@ import { startTestApp, TestApp } from './support/test-app';
 
 type Parked = { position: number; eventId: string; type: string; error: string; attempts: number };
 type Subscription = { name: string; kind: string; checkpoint: number; lag: number; parked: Parked[] };
-type EventBody = { type: string; metadata: Record<string, unknown> };
+type EventBody = { eventId: string; type: string; metadata: Record<string, unknown> };
 
 describe('payments captured by the payment service, from NATS JetStream', () => {
   let test: TestApp;
@@ -107,6 +107,31 @@ describe('payments captured by the payment service, from NATS JetStream', () => 
     expect(paid[0]!.metadata.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
     expect(paid[0]!.metadata.traceparent).not.toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
     expect((await payments()).parked).toEqual([]);
+  });
+
+  it('publishes the order and its payment to the broker, and shows the relay in GET /subscriptions', async () => {
+    const { orderId } = await cartOf(3000);
+    await publish(paymentCaptured(orderId, 3000));
+    const paid = await eventually(
+      async () => (await orderEvents(orderId)).find((event) => event.type === 'order.paid.v1'),
+      'the payment',
+      30_000,
+    );
+    const published = await eventually(
+      async () => {
+        const messages = await probe.messages(settings.NATS_STREAM);
+        return messages.find((message) => message.header.get('Nats-Msg-Id') === paid.eventId);
+      },
+      'the payment on the broker',
+      30_000,
+    );
+    expect(published.subject).toBe(`${settings.NATS_SUBJECT_PREFIX}.order.paid.v1`);
+    expect(published.json<{ type: string; data: unknown }>()).toMatchObject({
+      type: 'order.paid.v1',
+      data: { orderId, amountCents: 3000 },
+    });
+    const list = (await api().get('/subscriptions').expect(200)).body as Subscription[];
+    expect(list.find((subscription) => subscription.name === 'integration-events')).toMatchObject({ kind: 'relay' });
   });
 
   it.each([
