@@ -62,6 +62,8 @@ export class Inbox implements OnApplicationBootstrap, BeforeApplicationShutdown 
   private readonly logger = new Logger(Inbox.name);
   private readonly consumers = new Map<string, Consumer>();
   private stopped = false;
+  /** Cuts short the pause between two attempts when the service stops. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -89,6 +91,7 @@ export class Inbox implements OnApplicationBootstrap, BeforeApplicationShutdown 
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     for (const consumer of this.consumers.values()) await consumer.messages?.close().catch(() => undefined);
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.running ?? Promise.resolve()));
   }
@@ -161,7 +164,8 @@ export class Inbox implements OnApplicationBootstrap, BeforeApplicationShutdown 
         failures += 1;
         consumer.lastError = describe(error);
         this.logger.warn(`Inbound consumer ${consumer.name} failed, starting again: ${consumer.lastError}`);
-        await sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+        const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
+        await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
     }
   }
