@@ -7,11 +7,13 @@ import { AppConfig, appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { databaseConfig } from './config/database.config';
 import { observabilityConfig } from './config/observability.config';
+import { natsConfig } from './config/nats.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
+import { IntegrationModule } from './integration/integration.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { TypeOrmNestLogger } from './observability/logging/typeorm-nest-logger';
@@ -23,7 +25,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
-      load: [appConfig, databaseConfig, authConfig, observabilityConfig],
+      load: [appConfig, databaseConfig, authConfig, observabilityConfig, natsConfig],
     }),
     CqrsModule.forRoot(),
     TypeOrmModule.forRootAsync({
@@ -61,6 +63,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     OrdersModule,
     EventLogModule,
     IntegrityModule,
+    IntegrationModule,
   ],
 })
 export class AppModule {}

@@ -9,6 +9,7 @@ import { readAuthConfig } from './config/auth.config';
 import { readDatabaseConfig } from './config/database.config';
 import { InvalidEnvironmentVariable } from './config/env';
 import { ObservabilityConfig, readObservabilityConfig } from './config/observability.config';
+import { readNatsConfig } from './config/nats.config';
 import { UnknownSubscriptions } from './event-sourcing/subscriptions/subscription.errors';
 import { configureApp } from './http/configure-app';
 import { NestPinoLogger } from './observability/logging/nest-pino-logger';
@@ -21,6 +22,7 @@ async function bootstrap(): Promise<void> {
   readDatabaseConfig();
   readAuthConfig();
   readObservabilityConfig();
+  readNatsConfig();
   // Until the app's own logger exists, Nest's start-up lines (database retries, migrations) go through
   // one of the same kind, written synchronously so none is lost if the start fails.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

@@ -22,6 +22,10 @@ describe('starting the built service', () => {
     [{ PAUSED_SUBSCRIPTIONS: 'cart-details,nope' }, 'PAUSED_SUBSCRIPTIONS'],
     [{ LIVE_STREAMS_PER_CLIENT: '0' }, 'LIVE_STREAMS_PER_CLIENT'],
     [{ LIVE_STREAM_STALL_MS: 'soon' }, 'LIVE_STREAM_STALL_MS'],
+    [{ NATS_URL: 'http://127.0.0.1:4222' }, 'NATS_URL'],
+    [{ NATS_STREAM: 'has.dots' }, 'NATS_STREAM'],
+    [{ NATS_SUBJECT_PREFIX: 'ledgerline.>' }, 'NATS_SUBJECT_PREFIX'],
+    [{ NATS_DUPLICATE_WINDOW_S: '0' }, 'NATS_DUPLICATE_WINDOW_S'],
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { ConfigType } from '@nestjs/config';
 import type { Response } from 'express';
 import { appConfig } from '../config/app.config';
+import { natsConfig } from '../config/nats.config';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing/event-sourcing.options';
 import type { EventSourcingOptions } from '../event-sourcing/event-sourcing.options';
 import { EventStore, RecordedEvent } from '../event-sourcing/event-store';
@@ -9,6 +10,10 @@ import { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 import { toEventView } from '../event-sourcing/history/event-view';
 import { SharedPages } from '../event-sourcing/subscriptions/shared-pages';
 import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinator';
+import { toCloudEvent } from '../integration/cloud-event';
+
+/** What each `data:` line holds: an event as GET /events shows it, or a CloudEvent. */
+export type LiveFormat = 'events' | 'cloudevents';
 
 /** Small pages: a stalled stream holds at most one of them, and a synchronous SQLite read stays short. */
 const PAGE = 100;
@@ -36,7 +41,10 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
 export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveEvents.name);
   private readonly pages: SharedPages;
-  private readonly formatted = new WeakMap<readonly RecordedEvent[], string>();
+  private readonly formatted: Record<LiveFormat, WeakMap<readonly RecordedEvent[], string>> = {
+    events: new WeakMap(),
+    cloudevents: new WeakMap(),
+  };
   private readonly streams = new Set<Response>();
   private appended = signal();
   private stopListening: (() => void)[] = [];
@@ -48,6 +56,7 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    @Inject(natsConfig.KEY) private readonly nats: ConfigType<typeof natsConfig>,
   ) {
     this.pages = new SharedPages(store, PAGE);
   }
@@ -68,7 +77,7 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /** Streams to `response` until the connection closes; resolves once it has. */
-  async stream(after: number | undefined, response: Response): Promise<void> {
+  async stream(after: number | undefined, response: Response, format: LiveFormat = 'events'): Promise<void> {
     if (response.destroyed) return;
     const closed = new Promise<void>((resolve) => response.once('close', resolve));
     this.streams.add(response);
@@ -88,7 +97,7 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
       while (!response.destroyed) {
         // Taken before the read, so an append committed during the read still wakes this stream.
         const woken = this.appended.promise;
-        const page = await this.pageAfter(position);
+        const page = await this.pageAfter(position, format);
         if (response.destroyed) break;
         if (page.last !== undefined) {
           position = page.last;
@@ -162,16 +171,19 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
    * The events after `position` as SSE text, formatted once per shared page. Only the text outlives the
    * call: a stream waiting for its client holds no decoded events.
    */
-  private async pageAfter(position: number): Promise<{ text: string; last: number | undefined; full: boolean }> {
+  private async pageAfter(
+    position: number,
+    format: LiveFormat,
+  ): Promise<{ text: string; last: number | undefined; full: boolean }> {
     const page = await this.pages.after(position);
-    let text = this.formatted.get(page);
+    let text = this.formatted[format].get(page);
     if (text === undefined) {
-      text = page
-        .map(
-          (recorded) => `id: ${recorded.position}\ndata: ${JSON.stringify(toEventView(recorded, this.registry))}\n\n`,
-        )
-        .join('');
-      this.formatted.set(page, text);
+      const view = (recorded: RecordedEvent) =>
+        format === 'cloudevents'
+          ? toCloudEvent(recorded, this.registry, this.nats.source)
+          : toEventView(recorded, this.registry);
+      text = page.map((recorded) => `id: ${recorded.position}\ndata: ${JSON.stringify(view(recorded))}\n\n`).join('');
+      this.formatted[format].set(page, text);
     }
     return { text, last: page.at(-1)?.position, full: page.length === PAGE };
   }

@@ -19,6 +19,8 @@ export interface CommandContext {
    * first result. The scope keeps callers apart: see `clientScope` and `internalScope`.
    */
   idempotency?: { scope: string; key: string; fingerprint: string };
+  /** W3C trace context to store with the events (`metadata.traceparent`), e.g. from an inbound message. */
+  traceparent?: string;
 }
 
 /** The idempotency scope of a request: its token's subject, or everyone's when authentication is off. */
@@ -48,5 +50,6 @@ export function metadataOf(context: CommandContext): EventMetadata {
     commandId: context.commandId,
   };
   if (context.actor !== undefined) metadata.actor = context.actor;
+  if (context.traceparent !== undefined) metadata.traceparent = context.traceparent;
   return metadata;
 }

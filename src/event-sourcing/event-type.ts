@@ -8,9 +8,18 @@ const EVENT_TYPE = Symbol('ledgerline:event-type');
 export type EventClass<E extends object = object> = abstract new (...args: any[]) => E;
 
 const declared = new Map<string, EventClass>();
+const published = new Set<string>();
+
+export interface EventTypeOptions {
+  /**
+   * Part of the context's published language: other services may rely on it, so it leaves the service as
+   * an integration event (see `publishing/`). Internal events stay inside.
+   */
+  public?: boolean;
+}
 
 /** Declares the stored type name of an event class, e.g. `shopping-cart.item-added.v1`. */
-export function EventType(name: string) {
+export function EventType(name: string, options: EventTypeOptions = {}) {
   return (target: EventClass): void => {
     if (!/^[a-z0-9][a-z0-9.-]*\.v\d+$/.test(name)) {
       throw new Error(`Event type "${name}" must be dotted kebab-case ending in a version, e.g. "cart.opened.v1"`);
@@ -21,6 +30,7 @@ export function EventType(name: string) {
     }
     Object.defineProperty(target, EVENT_TYPE, { value: name });
     declared.set(name, target);
+    if (options.public === true) published.add(name);
   };
 }
 
@@ -37,4 +47,14 @@ export function eventTypeOf(eventOrClass: object): string {
 /** Every event class declared so far in this process. */
 export function declaredEventTypes(): ReadonlyMap<string, EventClass> {
   return declared;
+}
+
+/** Whether events of this type name are published to other services. */
+export function isPublicEventType(name: string): boolean {
+  return published.has(name);
+}
+
+/** The public event type names declared so far in this process, sorted. */
+export function publicEventTypes(): string[] {
+  return [...published].sort();
 }

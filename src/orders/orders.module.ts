@@ -5,6 +5,7 @@ import { PayOrderHandler } from './commands/pay-order.handler';
 import { PlaceOrderHandler } from './commands/place-order.handler';
 import { ShipOrderHandler } from './commands/ship-order.handler';
 import { OrdersController } from './http/orders.controller';
+import { PaymentCapturedHandler } from './inbound/payment-captured.handler';
 import { GetOrderHandler } from './read-models/order-details/get-order.handler';
 import { ListOrdersHandler } from './read-models/order-details/list-orders.handler';
 import { OrderDetails } from './read-models/order-details/order-details.entity';
@@ -16,11 +17,12 @@ export const commandHandlers = [PlaceOrderHandler, PayOrderHandler, ShipOrderHan
 export const queryHandlers = [GetOrderHandler, ListOrdersHandler, GetOrderAtVersionHandler];
 export const projections = [OrderDetailsProjection];
 export const sagas = [CheckoutSaga];
+export const inboundHandlers = [PaymentCapturedHandler];
 
 /** The orders bounded context: orders placed from checked-out carts, paid, shipped or cancelled. */
 @Module({
   imports: [TypeOrmModule.forFeature([OrderDetails])],
   controllers: [OrdersController],
-  providers: [...commandHandlers, ...queryHandlers, ...projections, ...sagas],
+  providers: [...commandHandlers, ...queryHandlers, ...projections, ...sagas, ...inboundHandlers],
 })
 export class OrdersModule {}

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { CodePointLength, lengthRule } from '../../http/code-point-length';
 import { QueryInteger } from '../../http/query-integer';
 
@@ -50,6 +50,14 @@ export class LiveEventsQuery {
   @IsInt()
   @Min(0)
   after?: number;
+
+  @ApiPropertyOptional({
+    enum: ['cloudevents'],
+    description: '`cloudevents`: each `data:` is a CloudEvent 1.0 (JSON), as on the broker; default: as in GET /events',
+  })
+  @IsOptional()
+  @IsIn(['cloudevents'])
+  format?: 'cloudevents';
 }
 
 const STREAMS_PAGE = 50;

@@ -1,9 +1,19 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { AuthenticatedRequest } from '../../auth/auth.guard';
 import { clientKey } from '../../auth/client-key';
 import { RequireRole, Role } from '../../auth/roles';
+import { natsConfig } from '../../config/nats.config';
 import { EventStore } from '../../event-sourcing/event-store';
 import { EventTypeRegistry } from '../../event-sourcing/event-type-registry';
 import { toEventView } from '../../event-sourcing/history/event-view';
@@ -11,9 +21,11 @@ import { ApiProblemResponses, problemSample } from '../../http/api-problem-respo
 import { EventResponse } from '../../http/event-response';
 import { RequestValidationFailed } from '../../http/request-validation';
 import { CorrelatedEvents } from '../browsing/correlated-events';
+import { CLOUDEVENT_BATCH_MEDIA_TYPE, CloudEvent, toCloudEvent } from '../../integration/cloud-event';
 import { LiveEvents } from '../live-events';
 import { LiveStreamSlots } from '../live-stream-slots';
 import { TooManyLiveStreams } from '../live-streams.errors';
+import { CloudEventResponse } from './cloud-event-response';
 import { EventFeedQuery, LiveEventsQuery } from './event-log-requests';
 import { LastEventId } from './last-event-id.decorator';
 
@@ -26,6 +38,7 @@ const TOO_MANY_LIVE_STREAMS = problemSample(
 
 /** The global event feed for external consumers: every stream, in the log's order (EventStore.readAll). */
 @ApiTags('events')
+@ApiExtraModels(EventResponse, CloudEventResponse)
 @Controller('events')
 @RequireRole(Role.Read)
 export class EventsController {
@@ -35,6 +48,7 @@ export class EventsController {
     private readonly live: LiveEvents,
     private readonly slots: LiveStreamSlots,
     private readonly correlated: CorrelatedEvents,
+    @Inject(natsConfig.KEY) private readonly nats: ConfigType<typeof natsConfig>,
   ) {}
 
   @Get()
@@ -43,15 +57,31 @@ export class EventsController {
     description:
       'With `correlationId`, only the events of that correlation, across streams (indexed: fast on a large log). ' +
       'On PostgreSQL that list does not wait for appends still settling, so it suits reading a story, not ' +
-      'checkpointing a consumer.',
+      `checkpointing a consumer. With \`Accept: ${CLOUDEVENT_BATCH_MEDIA_TYPE}\` the same events as CloudEvents 1.0, ` +
+      'as on the broker.',
   })
-  @ApiOkResponse({ type: [EventResponse] })
+  @ApiProduces('application/json', CLOUDEVENT_BATCH_MEDIA_TYPE)
+  @ApiOkResponse({
+    content: {
+      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(EventResponse) } } },
+      [CLOUDEVENT_BATCH_MEDIA_TYPE]: { schema: { type: 'array', items: { $ref: getSchemaPath(CloudEventResponse) } } },
+    },
+  })
   @ApiProblemResponses(400, 503)
-  async feed(@Query() { after = 0, limit = 100, correlationId }: EventFeedQuery): Promise<EventResponse[]> {
+  async feed(
+    @Query() { after = 0, limit = 100, correlationId }: EventFeedQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<EventResponse[] | CloudEvent[]> {
     const events =
       correlationId === undefined
         ? await this.store.readAll(after, limit)
         : await this.correlated.read(correlationId, after, limit);
+    response.vary('Accept');
+    if (request.accepts(['application/json', CLOUDEVENT_BATCH_MEDIA_TYPE]) === CLOUDEVENT_BATCH_MEDIA_TYPE) {
+      response.type(`${CLOUDEVENT_BATCH_MEDIA_TYPE}; charset=utf-8`);
+      return events.map((recorded) => toCloudEvent(recorded, this.registry, this.nats.source));
+    }
     return events.map((recorded) => toEventView(recorded, this.registry));
   }
 
@@ -69,7 +99,10 @@ export class EventsController {
     required: false,
     description: 'The last position received; browsers send it by themselves when they reconnect',
   })
-  @ApiOkResponse({ description: 'An endless text/event-stream; each `data:` is an event as in GET /events' })
+  @ApiOkResponse({
+    description:
+      'An endless text/event-stream; each `data:` is an event as in GET /events, or a CloudEvent with `?format=cloudevents`',
+  })
   @ApiProblemResponses(400, TOO_MANY_LIVE_STREAMS)
   async stream(
     @Query() query: LiveEventsQuery,
@@ -86,7 +119,7 @@ export class EventsController {
     }
     const release = this.slots.acquire(clientKey(request));
     try {
-      await this.live.stream(after, response);
+      await this.live.stream(after, response, query.format === 'cloudevents' ? 'cloudevents' : 'events');
     } finally {
       release();
     }

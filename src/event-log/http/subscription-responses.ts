@@ -4,10 +4,16 @@ export class ParkedEventResponse {
   @ApiProperty({ type: 'integer', example: 57 })
   position!: number;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({
+    example: '7d1f0c2e-8b3a-4c5d-9e6f-0a1b2c3d4e5f',
+    description: "The event id; for an inbound message its CloudEvent id ('' when it had none)",
+  })
   eventId!: string;
 
-  @ApiProperty({ example: 'shopping-cart.checked-out.v1' })
+  @ApiProperty({
+    example: 'shopping-cart.checked-out.v1',
+    description: "For an inbound message its CloudEvent type ('' when it had none)",
+  })
   type!: string;
 
   @ApiProperty({ example: 'Error: payment service unavailable' })
@@ -24,8 +30,12 @@ export class SubscriptionResponse {
   @ApiProperty({ example: 'cart-details' })
   name!: string;
 
-  @ApiProperty({ enum: ['projection', 'saga'] })
-  kind!: 'projection' | 'saga';
+  @ApiProperty({
+    enum: ['projection', 'saga', 'relay', 'inbox'],
+    description:
+      'A relay hands events to a message broker (the integration events publisher); an inbox consumes messages from one',
+  })
+  kind!: 'projection' | 'saga' | 'relay' | 'inbox';
 
   @ApiProperty({ type: 'integer', example: 1200, description: 'Position of the last event handled' })
   checkpoint!: number;

@@ -12,6 +12,8 @@ import { EventStore } from '../../event-sourcing/event-store';
 import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
 import { SubscriptionStore } from '../../event-sourcing/typeorm/subscription-store';
 import { ApiProblemResponses, notFound, problemSample } from '../../http/api-problem-responses.decorator';
+import { Inbox } from '../../integration/inbox/inbox';
+import { ParkedMessages } from '../../integration/inbox/parked-messages';
 import {
   ParkedEventNotFound,
   ParkedRetryFailed,
@@ -31,10 +33,16 @@ export class SubscriptionsController {
     private readonly runner: SubscriptionRunner,
     private readonly checkpoints: SubscriptionStore,
     private readonly store: EventStore,
+    private readonly inbox: Inbox,
+    private readonly parkedMessages: ParkedMessages,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every projection and saga with its checkpoint, lag and parked events' })
+  @ApiOperation({
+    summary: 'Every projection, saga and relay with its checkpoint, lag and parked events, then the inbound consumers',
+    description:
+      "An inbound consumer's (`kind: inbox`) checkpoint, head and parked positions are sequences in its JetStream stream",
+  })
   @ApiOkResponse({ type: [SubscriptionResponse] })
   @ApiProblemResponses(503)
   async list(): Promise<SubscriptionResponse[]> {
@@ -42,7 +50,7 @@ export class SubscriptionsController {
     // checkpoints read after them never show an event parked but not yet passed.
     const parked = await this.checkpoints.parked();
     const [statuses, headPosition] = await Promise.all([this.runner.status(), this.store.headPosition()]);
-    return statuses.map((status) => ({
+    const subscriptions = statuses.map((status) => ({
       ...status,
       headPosition,
       lag: Math.max(0, headPosition - status.checkpoint),
@@ -50,6 +58,27 @@ export class SubscriptionsController {
         .filter((entry) => entry.subscription === status.name)
         .map(({ subscription: _subscription, parkedAt, ...entry }) => ({ ...entry, parkedAt: parkedAt.toISOString() })),
     }));
+    if (this.inbox.names().length === 0) return subscriptions;
+    const [messages, consumers] = await Promise.all([this.parkedMessages.list(), this.inbox.status()]);
+    return [
+      ...subscriptions,
+      ...consumers.map((consumer) => ({
+        ...consumer,
+        kind: 'inbox' as const,
+        paused: false,
+        leader: true,
+        parked: messages
+          .filter((message) => message.consumer === consumer.name)
+          .map((message) => ({
+            position: message.sequence,
+            eventId: message.messageId ?? '',
+            type: message.type ?? '',
+            error: message.error,
+            attempts: message.attempts,
+            parkedAt: message.parkedAt.toISOString(),
+          })),
+      })),
+    ];
   }
 
   @Post(':name/rebuild')
@@ -76,12 +105,15 @@ export class SubscriptionsController {
 
   @Post(':name/parked/:position/retry')
   @HttpCode(204)
-  @ApiOperation({ summary: "Send a parked event's commands again; on success it is no longer parked" })
+  @ApiOperation({
+    summary:
+      "Send a parked event's commands again (or handle a parked inbound message again); on success it is no longer parked",
+  })
   @ApiNoContentResponse({ description: 'The retry succeeded' })
   @ApiParam({
     name: 'position',
     schema: { type: 'integer', minimum: 1 },
-    description: "The parked event's global position",
+    description: "The parked event's global position (an inbound message's stream sequence)",
   })
   @ApiProblemResponses(
     problemSample(400, 'bad-request', 'Validation failed (numeric string is expected)', 'position is not a number'),
@@ -96,6 +128,7 @@ export class SubscriptionsController {
     503,
   )
   async retry(@Param('name') name: string, @Param('position', ParseIntPipe) position: number): Promise<void> {
-    await this.runner.retryParked(name, position);
+    if (this.inbox.has(name)) await this.inbox.retryParked(name, position);
+    else await this.runner.retryParked(name, position);
   }
 }

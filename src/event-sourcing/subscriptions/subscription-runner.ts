@@ -9,6 +9,7 @@ import { ClusterCoordinator } from '../typeorm/cluster-coordinator';
 import { SubscriptionStore } from '../typeorm/subscription-store';
 import { Transactions } from '../typeorm/transactions';
 import { Projection, ProjectionOf } from './projection';
+import { Relay, RelayOf } from './relay';
 import { Saga, SagaOf } from './saga';
 import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
 import { SharedPages } from './shared-pages';
@@ -49,6 +50,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     this.discover(ProjectionOf, (instance) => ({ kind: 'projection', projection: instance as Projection }));
     this.discover(SagaOf, (instance) => ({ kind: 'saga', saga: instance as Saga }));
+    this.discover(RelayOf, (instance) => ({ kind: 'relay', relay: instance as Relay }));
     const unknown = this.options.pausedSubscriptions.filter((name) => !this.subscriptions.has(name));
     if (unknown.length > 0) throw new UnknownSubscriptions(unknown, [...this.subscriptions.keys()]);
     this.unsubscribe = [
@@ -60,10 +62,14 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     this.wakeAll();
   }
 
-  private discover(decorator: typeof ProjectionOf | typeof SagaOf, handler: (instance: object) => Handler): void {
+  private discover(
+    decorator: typeof ProjectionOf | typeof SagaOf | typeof RelayOf,
+    handler: (instance: object) => Handler,
+  ): void {
     for (const wrapper of this.discovery.getProviders({ metadataKey: decorator.KEY })) {
       const name = this.discovery.getMetadataByDecorator(decorator, wrapper)?.name;
       if (name === undefined || !wrapper.instance) continue;
+      if (decorator === RelayOf && !(wrapper.instance as Relay).enabled) continue;
       if (this.subscriptions.has(name)) throw new Error(`Two subscriptions are named "${name}"`);
       this.subscriptions.set(name, {
         name,
@@ -250,6 +256,13 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
             this.markStored(subscription, last.position);
           }
           this.advance(subscription, last);
+        } else if (handler.kind === 'relay') {
+          const { relay } = handler;
+          if (relay.handles === undefined || batch.some((event) => relay.handles!(event))) {
+            await this.relay(subscription, relay, batch);
+          } else {
+            this.advance(subscription, last);
+          }
         } else {
           const { handled, stored } = await this.reactor.handleBatch(name, handler.saga, batch, () => this.stopped);
           if (stored !== undefined) this.markStored(subscription, stored.position);
@@ -311,6 +324,39 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       'ledgerline.position': batch.at(-1)!.position,
     };
     return inSpan(`projection ${name}`, attributes, apply, { parent: ROOT_CONTEXT, links: linksTo(batch) });
+  }
+
+  /**
+   * Delivers a batch in order, then stores the checkpoint (under the same leadership check as a
+   * projection's). When a delivery fails, what was delivered before it is checkpointed first, so the
+   * retry starts at the failed event.
+   */
+  private async relay(
+    subscription: Subscription,
+    relay: Relay,
+    batch: readonly RecordedEvent[],
+  ): Promise<void> {
+    let delivered: RecordedEvent | undefined;
+    let failure: Error | undefined;
+    try {
+      for (const event of batch) {
+        if (this.stopped) break;
+        await relay.deliver(event);
+        delivered = event;
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    if (delivered !== undefined) {
+      const { position } = delivered;
+      await this.transactions.write(async (manager) => {
+        await this.checkpoints.claim(manager, subscription.name, subscription.stored ?? 0);
+        await this.checkpoints.saveCheckpoint(manager, subscription.name, position);
+      });
+      this.markStored(subscription, position);
+      this.advance(subscription, delivered);
+    }
+    if (failure !== undefined) throw failure;
   }
 
   private async reset(subscription: Subscription, projection: Projection): Promise<void> {

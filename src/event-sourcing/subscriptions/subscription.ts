@@ -1,5 +1,6 @@
 import type { LogOrder } from '../event-store';
 import type { Projection } from './projection';
+import type { Relay } from './relay';
 import type { Saga } from './saga';
 
 /** A read waiting for the event at a position (consistentWith). */
@@ -8,7 +9,8 @@ export interface Waiter {
   resolve: () => void;
 }
 
-export type Handler = { kind: 'projection'; projection: Projection } | { kind: 'saga'; saga: Saga };
+export type Handler =
+  { kind: 'projection'; projection: Projection } | { kind: 'saga'; saga: Saga } | { kind: 'relay'; relay: Relay };
 
 /** The runner's bookkeeping for one projection or saga. */
 export interface Subscription {
@@ -37,7 +39,7 @@ export interface Subscription {
 
 export interface SubscriptionStatus {
   name: string;
-  kind: 'projection' | 'saga';
+  kind: Handler['kind'];
   checkpoint: number;
   paused: boolean;
   /** Whether this instance is the one processing it (always, on SQLite). */

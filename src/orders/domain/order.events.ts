@@ -6,7 +6,7 @@ export interface OrderLine {
   unitPriceCents: number;
 }
 
-@EventType('order.placed.v1')
+@EventType('order.placed.v1', { public: true })
 export class OrderPlaced {
   constructor(
     readonly orderId: string,
@@ -17,7 +17,7 @@ export class OrderPlaced {
   ) {}
 }
 
-@EventType('order.paid.v1')
+@EventType('order.paid.v1', { public: true })
 export class OrderPaid {
   constructor(
     readonly orderId: string,
@@ -25,12 +25,12 @@ export class OrderPaid {
   ) {}
 }
 
-@EventType('order.shipped.v1')
+@EventType('order.shipped.v1', { public: true })
 export class OrderShipped {
   constructor(readonly orderId: string) {}
 }
 
-@EventType('order.cancelled.v1')
+@EventType('order.cancelled.v1', { public: true })
 export class OrderCancelled {
   constructor(
     readonly orderId: string,

@@ -36,7 +36,7 @@ export class ItemRemovedFromCart {
 }
 
 /** Carries the final lines and total, so downstream contexts need not replay the cart. */
-@EventType('shopping-cart.checked-out.v1')
+@EventType('shopping-cart.checked-out.v1', { public: true })
 export class CartCheckedOut {
   constructor(
     readonly cartId: string,
