@@ -30,8 +30,14 @@ interface Document {
 const COMMAND = [400, 401, 403, 404, 409, 412, 422, 429, 503];
 const JSON_COMMAND = [...COMMAND, 413, 415];
 const CONSISTENT_READ = [400, 401, 403, 429, 503];
-/** Every route with its success status, the role its 403 names and the problem statuses it can answer with. */
-const ROUTES: [string, string, number, string, number[]][] = [
+/**
+ * Every route with its success status, the role its 403 names (null for a public route, which has no 403)
+ * and the problem statuses it can answer with.
+ */
+const ROUTES: [string, string, number, string | null, number[]][] = [
+  ['/health', 'get', 200, null, [503]],
+  ['/health/live', 'get', 200, null, []],
+  ['/health/ready', 'get', 200, null, [503]],
   ['/carts', 'post', 201, 'carts:write', [400, 401, 403, 413, 415, 422, 429, 503]],
   ['/carts', 'get', 200, 'read', CONSISTENT_READ],
   ['/carts/{cartId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],
@@ -83,6 +89,15 @@ describe('the OpenAPI document', () => {
     expect(prefilled).toEqual([]);
   });
 
+  it('lists every documented route in this table', () => {
+    const listed = ROUTES.map(([path, method]) => `${method.toUpperCase()} ${path}`).sort();
+    expect(
+      operations()
+        .map(({ route }) => route)
+        .sort(),
+    ).toEqual(listed);
+  });
+
   it("documents each route's success status", () => {
     for (const [path, method, success] of ROUTES) {
       expect({ path, method, success: document.paths[path]?.[method]?.responses[success] !== undefined }).toEqual({
@@ -131,6 +146,7 @@ describe('the OpenAPI document', () => {
       }
     }
     for (const [path, method, , role] of ROUTES) {
+      if (role === null) continue;
       const forbidden = problemExamples(
         document.paths[path]![method]!.responses['403']!.content!['application/problem+json'],
       );

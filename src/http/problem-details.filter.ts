@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { AuthenticationRequired, DuplicateAuthorization, RateLimited, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { NotReady } from '../health/not-ready';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
   AggregateAlreadyExists,
@@ -101,6 +102,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof ReadModelBehind) {
       return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
+    }
+    if (error instanceof NotReady) {
+      return {
+        // An extension member (RFC 9457 §3.2): each check's state, as terminus reports it.
+        body: Object.assign(problem(503, 'not-ready', error.message), { checks: error.checks }),
+        headers: { 'Retry-After': '5' },
+      };
     }
     if (error instanceof TooManyLiveStreams) {
       return {
