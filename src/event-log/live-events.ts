@@ -12,8 +12,6 @@ import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinato
 
 /** Small pages: a stalled stream holds at most one of them, and a synchronous SQLite read stays short. */
 const PAGE = 100;
-/** An idle stream writes a comment this often, so proxies keep it open and a vanished client is noticed. */
-const HEARTBEAT_MS = 15_000;
 
 /** Resolved at the next append: every stream waiting at the head awaits the same one. */
 function signal(): { promise: Promise<void>; resolve: () => void } {
@@ -92,8 +90,10 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
           position = page.last;
           if (!(await this.send(response, page.text))) break;
         }
-        // A short page ends at the head: read again only once woken, all waiting streams at once.
-        if (!page.full && (await this.until(response, { woken, ms: HEARTBEAT_MS })) === 'timeout') {
+        // A short page ends at the head: read again only once woken, all waiting streams at once. An idle
+        // stream writes a comment every SSE_HEARTBEAT_MS, so proxies keep it open and a vanished client is noticed.
+        const heartbeatMs = this.config.sseHeartbeatMs;
+        if (!page.full && (await this.until(response, { woken, ms: heartbeatMs })) === 'timeout') {
           if (!(await this.send(response, ': heartbeat\n\n'))) break;
         }
       }
