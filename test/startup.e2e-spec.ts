@@ -22,6 +22,10 @@ describe('starting the built service', () => {
     [{ PAUSED_SUBSCRIPTIONS: 'cart-details,nope' }, 'PAUSED_SUBSCRIPTIONS'],
     [{ LIVE_STREAMS_PER_CLIENT: '0' }, 'LIVE_STREAMS_PER_CLIENT'],
     [{ LIVE_STREAM_STALL_MS: 'soon' }, 'LIVE_STREAM_STALL_MS'],
+    [{ TRUST_PROXY: 'my-balancer' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
+    [{ SSE_HEARTBEAT_MS: '0' }, 'SSE_HEARTBEAT_MS'],
+    [{ READY_MAX_LAG: 'many' }, 'READY_MAX_LAG'],
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);
