@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -12,6 +12,8 @@ import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { OrdersModule } from './orders/orders.module';
 import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
@@ -40,7 +42,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         pausedSubscriptions: app.pausedSubscriptions,
         snapshotEvery: app.snapshotEvery,
         aggregateCacheSize: 10_000,
-        pollIntervalMs: 1000,
+        pollIntervalMs: app.subscriptionPollMs,
         batchSize: 500,
       }),
     }),
@@ -50,6 +52,14 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     OrdersModule,
     EventLogModule,
     IntegrityModule,
+    LifecycleModule,
   ],
 })
-export class AppModule {}
+export class AppModule implements OnModuleDestroy {
+  constructor(private readonly shutdown: GracefulShutdown) {}
+
+  /** Nest runs the root module's hook before any other module's: requests drain while everything still works. */
+  onModuleDestroy(): Promise<void> {
+    return this.shutdown.shutDown();
+  }
+}

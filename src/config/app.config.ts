@@ -40,6 +40,10 @@ export interface AppConfig {
   trustProxy: boolean | number | string[];
   /** How often an idle GET /events/live stream sends a comment line, so proxies keep it open. */
   sseHeartbeatMs: number;
+  /** How often subscriptions and live streams look for other instances' appends (a missed NOTIFY's fallback). */
+  subscriptionPollMs: number;
+  /** How long a shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutMs: number;
   /** GET /health/ready fails while a subscription is this many events (or more) behind the head. */
   readyMaxLag: number;
 }
@@ -71,6 +75,8 @@ export function readAppConfig(env: Record<string, string | undefined> = process.
     liveStreamStallMs: integerVar(env, 'LIVE_STREAM_STALL_MS', 30_000, { min: 100, max: 3_600_000 }),
     trustProxy: trustProxyVar(env, 'TRUST_PROXY'),
     sseHeartbeatMs: integerVar(env, 'SSE_HEARTBEAT_MS', 15_000, { min: 100, max: 3_600_000 }),
+    subscriptionPollMs: integerVar(env, 'SUBSCRIPTION_POLL_MS', 1000, { min: 10, max: 600_000 }),
+    shutdownTimeoutMs: integerVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
     readyMaxLag: integerVar(env, 'READY_MAX_LAG', 10_000, { min: 1, max: 1_000_000_000 }),
   };
 }

@@ -9,6 +9,7 @@ import { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 import { toEventView } from '../event-sourcing/history/event-view';
 import { SharedPages } from '../event-sourcing/subscriptions/shared-pages';
 import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinator';
+import { GracefulShutdown } from '../lifecycle/graceful-shutdown';
 
 /** Small pages: a stalled stream holds at most one of them, and a synchronous SQLite read stays short. */
 const PAGE = 100;
@@ -39,6 +40,10 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
   private appended = signal();
   private stopListening: (() => void)[] = [];
   private poller: NodeJS.Timeout | undefined;
+  /** The waits in progress, each ended at once when the service shuts down. */
+  private readonly waits = new Set<() => void>();
+  /** Set as the service shuts down: every stream then ends cleanly. */
+  private ended = false;
 
   constructor(
     private readonly store: EventStore,
@@ -46,8 +51,13 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+    shutdown: GracefulShutdown,
   ) {
     this.pages = new SharedPages(store, PAGE);
+    shutdown.onShutdown(() => {
+      this.ended = true;
+      for (const stop of this.waits) stop();
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -67,7 +77,10 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Streams to `response` until the connection closes; resolves once it has. */
   async stream(after: number | undefined, response: Response): Promise<void> {
-    if (response.destroyed) return;
+    if (response.destroyed || this.ended) {
+      response.destroy();
+      return;
+    }
     const closed = new Promise<void>((resolve) => response.once('close', resolve));
     this.streams.add(response);
     try {
@@ -81,11 +94,11 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
       });
       response.flushHeaders();
       let position = after ?? (await this.store.headPosition());
-      while (!response.destroyed) {
+      while (!response.destroyed && !this.ended) {
         // Taken before the read, so an append committed during the read still wakes this stream.
         const woken = this.appended.promise;
         const page = await this.pageAfter(position);
-        if (response.destroyed) break;
+        if (response.destroyed || this.ended) break;
         if (page.last !== undefined) {
           position = page.last;
           if (!(await this.send(response, page.text))) break;
@@ -101,7 +114,10 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.error(`A live stream failed: ${String(error)}`, error instanceof Error ? error.stack : undefined);
     } finally {
       this.streams.delete(response);
-      response.destroy();
+      // On shutdown the stream ends as a stream should (the client sees its end, not a reset); otherwise
+      // it ended because the client left or stalled, and the connection goes with it.
+      if (this.ended && !response.destroyed) response.end();
+      else response.destroy();
       await closed;
     }
   }
@@ -145,14 +161,17 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
         clearTimeout(timer);
         response.off('drain', onDrain);
         response.off('close', onClose);
+        this.waits.delete(onShutdown);
         resolve(outcome);
       };
+      const onShutdown = () => done('close');
       const onDrain = () => done('drain');
       const onClose = () => done('close');
       const timer = setTimeout(() => done('timeout'), ms);
       if (drain) response.once('drain', onDrain);
       response.once('close', onClose);
       void woken?.then(() => done('woken'));
+      this.waits.add(onShutdown);
     });
   }
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { PublicRoute } from '../auth/roles';
 import { DatabaseUnavailable } from '../database/database-unavailable';
 import { ApiProblemResponses, problemSample } from '../http/api-problem-responses.decorator';
+import { GracefulShutdown } from '../lifecycle/graceful-shutdown';
 import { HealthResponse, LivenessResponse, ReadinessResponse } from './health.response';
 import { NotReady } from './not-ready';
 import { ReadinessChecks } from './readiness-checks';
@@ -19,6 +20,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly health: HealthCheckService,
     private readonly readiness: ReadinessChecks,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   @Get()
@@ -70,6 +72,8 @@ export class HealthController {
     ),
   )
   async ready(): Promise<HealthCheckResult> {
+    // A request on a kept-alive connection can still ask while the service drains.
+    if (this.shutdown.shuttingDown) throw new NotReady({});
     try {
       return await this.health.check([
         () => this.readiness.database(),

@@ -78,7 +78,15 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Stops every subscription at a batch boundary: resolves once the batches being applied are committed
+   * (a saga stops between events). Nothing is lost: the next leader resumes from the checkpoints.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const stop of this.unsubscribe) stop();
     clearInterval(this.poller);
