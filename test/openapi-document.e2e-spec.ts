@@ -57,6 +57,8 @@ const ROUTES: [string, string, number, string | null, number[]][] = [
   ['/subscriptions/{name}/rebuild', 'post', 202, 'admin', [401, 403, 404, 409, 429, 503]],
   ['/subscriptions/{name}/parked/{position}/retry', 'post', 204, 'admin', [400, 401, 403, 404, 409, 429, 503]],
   ['/admin/integrity', 'get', 200, 'admin', [400, 401, 403, 404, 429, 503]],
+  ['/admin/integrity/checks', 'post', 202, 'admin', [401, 403, 429, 503]],
+  ['/admin/integrity/checks/{id}', 'get', 200, 'admin', [401, 403, 404, 429, 503]],
 ];
 
 /** Swagger UI's "Try it out" sends what the document prefills, so the document is checked for that. */

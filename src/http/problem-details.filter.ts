@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { AuthenticationRequired, DuplicateAuthorization, RateLimited, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { NotReady } from '../health/not-ready';
+import { IntegrityCheckNotFound } from '../integrity/integrity.errors';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
   AggregateAlreadyExists,
@@ -84,7 +85,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: { ETag: `"${error.actualVersion}"` },
       };
     }
-    if (error instanceof SubscriptionNotFound || error instanceof ParkedEventNotFound) {
+    if (
+      error instanceof SubscriptionNotFound ||
+      error instanceof ParkedEventNotFound ||
+      error instanceof IntegrityCheckNotFound
+    ) {
       return { body: problem(404, 'not-found', error.message) };
     }
     if (error instanceof SubscriptionNotRebuildable) return { body: problem(409, 'not-rebuildable', error.message) };

@@ -7,6 +7,7 @@ import { CreateSnapshots1764150005000 } from './1764150005000-create-snapshots';
 import { ScopeIdempotencyKeys1764150006000 } from './1764150006000-scope-idempotency-keys';
 import { AddEventTransactionIds1764150007000 } from './1764150007000-add-event-transaction-ids';
 import { CreateRateLimits1764150020000 } from './1764150020000-create-rate-limits';
+import { CreateIntegrityChecks1764150021000 } from './1764150021000-create-integrity-checks';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ScopeIdempotencyKeys1764150006000,
   AddEventTransactionIds1764150007000,
   CreateRateLimits1764150020000,
+  CreateIntegrityChecks1764150021000,
 ];
