@@ -52,7 +52,7 @@ const ROUTES: [string, string, number, string | null, number[]][] = [
   ['/orders/{orderId}/shipment', 'post', 200, 'orders:write', COMMAND],
   ['/orders/{orderId}/cancellation', 'post', 200, 'orders:write', JSON_COMMAND],
   ['/events', 'get', 200, 'read', [400, 401, 403, 429, 503]],
-  ['/events/live', 'get', 200, 'read', [400, 401, 403, 429]],
+  ['/events/live', 'get', 200, 'read', [400, 401, 403, 429, 503]],
   ['/subscriptions', 'get', 200, 'admin', [401, 403, 429, 503]],
   ['/subscriptions/{name}/rebuild', 'post', 202, 'admin', [401, 403, 404, 409, 429, 503]],
   ['/subscriptions/{name}/parked/{position}/retry', 'post', 204, 'admin', [400, 401, 403, 404, 409, 429, 503]],

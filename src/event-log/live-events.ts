@@ -9,6 +9,7 @@ import { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 import { toEventView } from '../event-sourcing/history/event-view';
 import { SharedPages } from '../event-sourcing/subscriptions/shared-pages';
 import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinator';
+import { problem, sendProblem } from '../http/problem-details';
 import { GracefulShutdown } from '../lifecycle/graceful-shutdown';
 
 /** Small pages: a stalled stream holds at most one of them, and a synchronous SQLite read stays short. */
@@ -77,8 +78,11 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** Streams to `response` until the connection closes; resolves once it has. */
   async stream(after: number | undefined, response: Response): Promise<void> {
-    if (response.destroyed || this.ended) {
-      response.destroy();
+    if (response.destroyed) return;
+    if (this.ended) {
+      // A request on a kept-alive connection while the service drains: another instance can serve it.
+      const detail = 'The service is shutting down; reconnect (with Last-Event-ID) to resume';
+      sendProblem(response, problem(503, 'shutting-down', detail), { 'Retry-After': '1' });
       return;
     }
     const closed = new Promise<void>((resolve) => response.once('close', resolve));

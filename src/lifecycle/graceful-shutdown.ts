@@ -16,8 +16,8 @@ import { ClusterCoordinator } from '../event-sourcing/typeorm/cluster-coordinato
  *    with Last-Event-ID, to another instance.
  * 3. Meanwhile, let every request in flight finish, each answered with `Connection: close`, for at most
  *    SHUTDOWN_TIMEOUT_MS; then close what is left.
- * 4. At the same time stop the subscriptions at a batch boundary and release their PostgreSQL leadership,
- *    telling the other instances, which take over at once rather than at their next poll.
+ * 4. Then stop the subscriptions at a batch boundary and release their PostgreSQL leadership, telling
+ *    the other instances, which take over at once rather than at their next poll.
  */
 @Injectable()
 export class GracefulShutdown implements OnApplicationBootstrap {
@@ -57,8 +57,10 @@ export class GracefulShutdown implements OnApplicationBootstrap {
 
   private async run(): Promise<void> {
     this.started = true;
-    const stopSubscriptions = this.runner.stop().then(() => this.coordinator.release());
-    await Promise.all([this.drain(), stopSubscriptions]);
+    // Subscriptions run until the requests are answered: a `consistentWith` read in flight waits on them.
+    await this.drain();
+    await this.runner.stop();
+    await this.coordinator.release();
   }
 
   private async drain(): Promise<void> {
