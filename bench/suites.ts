@@ -259,7 +259,10 @@ export async function http(): Promise<Figure[]> {
     latency('read-after-write: GET ?consistentWith p99', 'rawReadP99Ms', { on: 'value', op: '<=', limit: 5 }),
     latency('read-after-write: command + GET p50', 'rawPairP50Ms'),
     latency('read-after-write: command + GET p99', 'rawPairP99Ms'),
-    ...postgresFigures(runs.map((run) => run.postgres).filter((run) => run !== undefined), service),
+    ...postgresFigures(
+      runs.map((run) => run.postgres).filter((run) => run !== undefined),
+      service,
+    ),
   ];
 }
 

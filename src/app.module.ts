@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleDestroy } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -17,6 +17,8 @@ import { IntegrationModule } from './integration/integration.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { TypeOrmNestLogger } from './observability/logging/typeorm-nest-logger';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { OrdersModule } from './orders/orders.module';
 import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
 
@@ -51,7 +53,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         pausedSubscriptions: app.pausedSubscriptions,
         snapshotEvery: app.snapshotEvery,
         aggregateCacheSize: 10_000,
-        pollIntervalMs: 1000,
+        pollIntervalMs: app.subscriptionPollMs,
         checkpointFlushMs: 50,
         batchSize: 500,
       }),
@@ -64,6 +66,14 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     EventLogModule,
     IntegrityModule,
     IntegrationModule,
+    LifecycleModule,
   ],
 })
-export class AppModule {}
+export class AppModule implements OnModuleDestroy {
+  constructor(private readonly shutdown: GracefulShutdown) {}
+
+  /** Nest runs the root module's hook before any other module's: requests drain while everything still works. */
+  onModuleDestroy(): Promise<void> {
+    return this.shutdown.shutDown();
+  }
+}

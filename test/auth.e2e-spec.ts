@@ -212,6 +212,25 @@ describe('RS256 tokens with issuer and audience', () => {
   });
 });
 
+describe.each([
+  ['with TRUST_PROXY=loopback, counts each client by the address the proxy forwards', 'loopback', [401, 401, 429, 401]],
+  ["without TRUST_PROXY, ignores X-Forwarded-For: it is the client's word", '', [401, 401, 429, 429]],
+])('the rate limit behind a proxy', (title, trustProxy, expected) => {
+  let test: TestApp;
+  beforeAll(async () => {
+    const env = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: trustProxy };
+    test = await startTestApp(env);
+  });
+  afterAll(() => test.close());
+
+  it(title, async () => {
+    const statuses: number[] = [];
+    for (const forwarded of ['203.0.113.1', '203.0.113.1', '203.0.113.1', '203.0.113.2'])
+      statuses.push((await request(test.url).get('/events?limit=1').set('X-Forwarded-For', forwarded)).status);
+    expect(statuses).toEqual(expected);
+  });
+});
+
 describe('rate limit, media types and security headers', () => {
   let test: TestApp;
   beforeAll(async () => {

@@ -10,11 +10,13 @@ import { testEngine } from '../src/event-sourcing/testing/test-database';
 import { sql } from '../src/event-sourcing/typeorm/sql';
 import { Transactions } from '../src/event-sourcing/typeorm/transactions';
 import { problemType } from '../src/http/problem-details';
+import { eventually } from './support/eventually';
 import { expectProblem } from './support/problem';
 import { startTestApp, TestApp } from './support/test-app';
 
 const VERIFY = join(process.cwd(), 'dist', 'src', 'verify.js');
 
+type Check = { id: string; status: string; report: Report | null };
 type Report = {
   ok: boolean;
   streamsChecked: number;
@@ -57,10 +59,42 @@ describe('the integrity check over HTTP and from the command line', () => {
   });
   afterAll(() => test.close());
 
-  it('reports an intact log, for every stream or for one', async () => {
+  /** Starts a check of every stream and polls it where the 202 said, until it is no longer running. */
+  async function checkEverything(): Promise<Check> {
+    const started = await api().post('/admin/integrity/checks').expect(202);
+    const location = started.headers.location!;
+    expect(location).toBe(`/admin/integrity/checks/${(started.body as Check).id}`);
+    expect(Number(started.headers['retry-after'])).toBeGreaterThan(0);
+    return eventually(async () => {
+      const check = (await api().get(location).expect(200)).body as Check;
+      return check.status === 'running' ? undefined : check;
+    }, 'the integrity check to finish');
+  }
+
+  it('reports an intact stream at once, and an intact log through a background check', async () => {
     const intact = { ok: true, streamsChecked: 1, eventsChecked: 3, firstBroken: null };
-    expect((await api().get('/admin/integrity').expect(200)).body).toEqual(intact);
     expect((await api().get('/admin/integrity').query({ streamId }).expect(200)).body).toEqual(intact);
+    expect(await checkEverything()).toMatchObject({
+      status: 'done',
+      streamsChecked: 1,
+      eventsChecked: 3,
+      report: intact,
+      error: null,
+      finishedAt: expect.any(String),
+    });
+  });
+
+  it('points a synchronous request for every stream to the background check', async () => {
+    const response = await api().get('/admin/integrity').expect(400);
+    expect(response.body).toMatchObject({
+      type: problemType('validation-failed'),
+      errors: [{ field: 'streamId', messages: [expect.stringContaining('POST /admin/integrity/checks')] }],
+    });
+  });
+
+  it('answers a check id that names no check with a problem+json 404', async () => {
+    for (const unknown of [randomUUID(), 'not-a-check'])
+      expectProblem(await api().get(`/admin/integrity/checks/${unknown}`), 404, problemType('not-found'));
   });
 
   it('checks the streams of an aggregate when given its bare id (a cart or order UUID)', async () => {
@@ -116,7 +150,7 @@ describe('the integrity check over HTTP and from the command line', () => {
       eventsChecked: 2,
       firstBroken: { streamId, version: 2, position: positions[1]!, reason: expect.any(String) as unknown as string },
     };
-    expect((await api().get('/admin/integrity').expect(200)).body).toEqual(broken);
+    expect(await checkEverything()).toMatchObject({ status: 'done', eventsChecked: 2, report: broken });
     expect((await api().get('/admin/integrity').query({ streamId }).expect(200)).body).toEqual(broken);
 
     const { code, stdout } = await runVerify(test.database.env);

@@ -84,3 +84,35 @@ describe('live streams per client, with tokens (by subject)', () => {
     }
   });
 });
+
+describe('an idle live stream', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp({ SSE_HEARTBEAT_MS: '200' });
+  });
+  afterAll(() => test.close());
+
+  it('sends a comment every SSE_HEARTBEAT_MS, and the next event after them', async () => {
+    const controller = new AbortController();
+    try {
+      const response = await fetch(`${test.url}/events/live`, { signal: controller.signal });
+      expect(response.status).toBe(200);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const more = async () => {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`The stream ended after: ${JSON.stringify(text)}`);
+        text += value;
+      };
+      let text = '';
+      while ((text.match(/^: heartbeat\n\n/gm) ?? []).length < 2) await more();
+      const opened = await request(test.url).post('/carts').send({ customerId: 'heartbeat' }).expect(201);
+      const { position } = opened.body as { position: number };
+      while (!text.includes(`id: ${position}\n`)) await more();
+      // Comment lines only, each a block of its own, before the event: an SSE client ignores them.
+      expect(text).toMatch(/^(: heartbeat\n\n)+id: /);
+    } finally {
+      controller.abort();
+    }
+  });
+});

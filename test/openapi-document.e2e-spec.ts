@@ -30,8 +30,15 @@ interface Document {
 const COMMAND = [400, 401, 403, 404, 409, 412, 422, 429, 503];
 const JSON_COMMAND = [...COMMAND, 413, 415];
 const CONSISTENT_READ = [400, 401, 403, 429, 503];
-/** Every route with its success status, the role its 403 names and the problem statuses it can answer with. */
-const ROUTES: [string, string, number, string, number[]][] = [
+/**
+ * Every route with its success status, the role its 403 names (null for a public route, which has no 403)
+ * and the problem statuses it can answer with.
+ */
+const ROUTES: [string, string, number, string | null, number[]][] = [
+  ['/health', 'get', 200, null, [503]],
+  ['/health/live', 'get', 200, null, []],
+  ['/health/ready', 'get', 200, null, [503]],
+  ['/metrics', 'get', 200, 'metrics', [401, 403, 404, 429]],
   ['/carts', 'post', 201, 'carts:write', [400, 401, 403, 413, 415, 422, 429, 503]],
   ['/carts', 'get', 200, 'read', CONSISTENT_READ],
   ['/carts/{cartId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],
@@ -46,13 +53,15 @@ const ROUTES: [string, string, number, string, number[]][] = [
   ['/orders/{orderId}/shipment', 'post', 200, 'orders:write', COMMAND],
   ['/orders/{orderId}/cancellation', 'post', 200, 'orders:write', JSON_COMMAND],
   ['/events', 'get', 200, 'read', [400, 401, 403, 429, 503]],
-  ['/events/live', 'get', 200, 'read', [400, 401, 403, 429]],
+  ['/events/live', 'get', 200, 'read', [400, 401, 403, 429, 503]],
   ['/streams', 'get', 200, 'read', [400, 401, 403, 429, 503]],
   ['/streams/{streamId}/events', 'get', 200, 'read', [400, 401, 403, 404, 429, 503]],
   ['/subscriptions', 'get', 200, 'admin', [401, 403, 429, 503]],
   ['/subscriptions/{name}/rebuild', 'post', 202, 'admin', [401, 403, 404, 409, 429, 503]],
   ['/subscriptions/{name}/parked/{position}/retry', 'post', 204, 'admin', [400, 401, 403, 404, 409, 429, 503]],
   ['/admin/integrity', 'get', 200, 'admin', [400, 401, 403, 404, 429, 503]],
+  ['/admin/integrity/checks', 'post', 202, 'admin', [401, 403, 429, 503]],
+  ['/admin/integrity/checks/{id}', 'get', 200, 'admin', [401, 403, 404, 429, 503]],
 ];
 
 /** Swagger UI's "Try it out" sends what the document prefills, so the document is checked for that. */
@@ -83,6 +92,15 @@ describe('the OpenAPI document', () => {
         .map((parameter) => `${route} ${parameter.in} ${parameter.name}`),
     );
     expect(prefilled).toEqual([]);
+  });
+
+  it('lists every documented route in this table', () => {
+    const listed = ROUTES.map(([path, method]) => `${method.toUpperCase()} ${path}`).sort();
+    expect(
+      operations()
+        .map(({ route }) => route)
+        .sort(),
+    ).toEqual(listed);
   });
 
   it("documents each route's success status", () => {
@@ -133,6 +151,7 @@ describe('the OpenAPI document', () => {
       }
     }
     for (const [path, method, , role] of ROUTES) {
+      if (role === null) continue;
       const forbidden = problemExamples(
         document.paths[path]![method]!.responses['403']!.content!['application/problem+json'],
       );

@@ -26,6 +26,10 @@ describe('starting the built service', () => {
     [{ NATS_STREAM: 'has.dots' }, 'NATS_STREAM'],
     [{ NATS_SUBJECT_PREFIX: 'ledgerline.>' }, 'NATS_SUBJECT_PREFIX'],
     [{ NATS_DUPLICATE_WINDOW_S: '0' }, 'NATS_DUPLICATE_WINDOW_S'],
+    [{ TRUST_PROXY: 'my-balancer' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
+    [{ SSE_HEARTBEAT_MS: '0' }, 'SSE_HEARTBEAT_MS'],
+    [{ READY_MAX_LAG: 'many' }, 'READY_MAX_LAG'],
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);

@@ -50,17 +50,17 @@ export class AuthenticationMiddleware implements NestMiddleware {
 
   private async admit(request: AuthenticatedRequest): Promise<void> {
     const address = clientKey(request);
-    this.spend(address);
+    await this.spend(address);
     if (this.config.mode === 'off') return;
     const headers = authorizationHeaders(request);
     if (headers > 1) throw new DuplicateAuthorization(headers);
     request.principal = await this.tokens.verify(request.headers.authorization);
-    this.limiter.giveBack(address);
-    this.spend(clientKey(request));
+    await this.limiter.giveBack(address);
+    await this.spend(clientKey(request));
   }
 
-  private spend(key: string): void {
-    const retryAfter = this.limiter.take(key);
+  private async spend(key: string): Promise<void> {
+    const retryAfter = await this.limiter.take(key);
     if (retryAfter !== undefined) throw new RateLimited(retryAfter);
   }
 }

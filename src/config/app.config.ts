@@ -1,5 +1,13 @@
 import { registerAs } from '@nestjs/config';
-import { integerMapVar, integerVar, InvalidEnvironmentVariable, listVar, optionalHostVar, sizeVar } from './env';
+import {
+  integerMapVar,
+  integerVar,
+  InvalidEnvironmentVariable,
+  listVar,
+  optionalHostVar,
+  sizeVar,
+  trustProxyVar,
+} from './env';
 
 export interface AppConfig {
   /** The interface to listen on; undefined means every interface. */
@@ -28,6 +36,16 @@ export interface AppConfig {
   liveStreamsPerClient: number;
   /** How long a live stream may wait for its client to take what was sent before it is ended. */
   liveStreamStallMs: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (its IP for the rate limit). */
+  trustProxy: boolean | number | string[];
+  /** How often an idle GET /events/live stream sends a comment line, so proxies keep it open. */
+  sseHeartbeatMs: number;
+  /** How often subscriptions and live streams look for other instances' appends (a missed NOTIFY's fallback). */
+  subscriptionPollMs: number;
+  /** How long a shutdown waits for requests in flight before it closes their connections. */
+  shutdownTimeoutMs: number;
+  /** GET /health/ready fails while a subscription is this many events (or more) behind the head. */
+  readyMaxLag: number;
 }
 
 export function readAppConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -55,6 +73,11 @@ export function readAppConfig(env: Record<string, string | undefined> = process.
     snapshotEvery: integerMapVar(env, 'SNAPSHOT_EVERY', { min: 0, max: 1_000_000 }),
     liveStreamsPerClient: integerVar(env, 'LIVE_STREAMS_PER_CLIENT', 10, { min: 1, max: 100_000 }),
     liveStreamStallMs: integerVar(env, 'LIVE_STREAM_STALL_MS', 30_000, { min: 100, max: 3_600_000 }),
+    trustProxy: trustProxyVar(env, 'TRUST_PROXY'),
+    sseHeartbeatMs: integerVar(env, 'SSE_HEARTBEAT_MS', 15_000, { min: 100, max: 3_600_000 }),
+    subscriptionPollMs: integerVar(env, 'SUBSCRIPTION_POLL_MS', 1000, { min: 10, max: 600_000 }),
+    shutdownTimeoutMs: integerVar(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 }),
+    readyMaxLag: integerVar(env, 'READY_MAX_LAG', 10_000, { min: 1, max: 1_000_000_000 }),
   };
 }
 

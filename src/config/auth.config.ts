@@ -55,7 +55,8 @@ export function readAuthConfig(env: Record<string, string | undefined> = process
     publicKey,
     issuer: optional(env, 'AUTH_JWT_ISSUER'),
     audience: optional(env, 'AUTH_JWT_AUDIENCE'),
-    rateLimitPerMinute: integerVar(env, 'RATE_LIMIT_PER_MINUTE', 6000, { min: 0, max: 10_000_000 }),
+    // Off by default where a developer runs it; behind a load balancer it needs TRUST_PROXY to tell clients apart.
+    rateLimitPerMinute: integerVar(env, 'RATE_LIMIT_PER_MINUTE', production ? 6000 : 0, { min: 0, max: 10_000_000 }),
     maxTokenLifetimeS: integerVar(env, 'AUTH_MAX_TOKEN_LIFETIME_S', 86_400, { min: 1, max: 31_536_000 }),
   };
 }

@@ -120,3 +120,33 @@ export function integerMapVar(
   }
   return result;
 }
+
+/** Subnet names express's `trust proxy` setting knows. */
+const PROXY_SUBNETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * Which proxies express may believe about the client's address (its `trust proxy` setting): `true` (any),
+ * `false` (none, the default), a number of hops, or comma-separated addresses, CIDR subnets and the names
+ * loopback, linklocal and uniquelocal.
+ */
+export function trustProxyVar(env: Env, name: string): boolean | number | string[] {
+  const value = raw(env, name);
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,3}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_SUBNETS.includes(entry) && (family === 0 || !validBits || rest.length > 0)) {
+      throw new InvalidEnvironmentVariable(
+        name,
+        value,
+        'true, false, a number of hops, or comma-separated IP addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+      );
+    }
+  }
+  return entries;
+}

@@ -14,11 +14,11 @@ import { toCloudEvent } from '../integration/cloud-event';
 
 /** What each `data:` line holds: an event as GET /events shows it, or a CloudEvent. */
 export type LiveFormat = 'events' | 'cloudevents';
+import { problem, sendProblem } from '../http/problem-details';
+import { GracefulShutdown } from '../lifecycle/graceful-shutdown';
 
 /** Small pages: a stalled stream holds at most one of them, and a synchronous SQLite read stays short. */
 const PAGE = 100;
-/** An idle stream writes a comment this often, so proxies keep it open and a vanished client is noticed. */
-const HEARTBEAT_MS = 15_000;
 
 /** Resolved at the next append: every stream waiting at the head awaits the same one. */
 function signal(): { promise: Promise<void>; resolve: () => void } {
@@ -49,6 +49,10 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
   private appended = signal();
   private stopListening: (() => void)[] = [];
   private poller: NodeJS.Timeout | undefined;
+  /** The waits in progress, each ended at once when the service shuts down. */
+  private readonly waits = new Set<() => void>();
+  /** Set as the service shuts down: every stream then ends cleanly. */
+  private ended = false;
 
   constructor(
     private readonly store: EventStore,
@@ -57,8 +61,13 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
     @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
     @Inject(natsConfig.KEY) private readonly nats: ConfigType<typeof natsConfig>,
+    shutdown: GracefulShutdown,
   ) {
     this.pages = new SharedPages(store, PAGE);
+    shutdown.onShutdown(() => {
+      this.ended = true;
+      for (const stop of this.waits) stop();
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -79,6 +88,12 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
   /** Streams to `response` until the connection closes; resolves once it has. */
   async stream(after: number | undefined, response: Response, format: LiveFormat = 'events'): Promise<void> {
     if (response.destroyed) return;
+    if (this.ended) {
+      // A request on a kept-alive connection while the service drains: another instance can serve it.
+      const detail = 'The service is shutting down; reconnect (with Last-Event-ID) to resume';
+      sendProblem(response, problem(503, 'shutting-down', detail), { 'Retry-After': '1' });
+      return;
+    }
     const closed = new Promise<void>((resolve) => response.once('close', resolve));
     this.streams.add(response);
     try {
@@ -94,17 +109,19 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
         'X-Accel-Buffering': 'no',
       });
       response.flushHeaders();
-      while (!response.destroyed) {
+      while (!response.destroyed && !this.ended) {
         // Taken before the read, so an append committed during the read still wakes this stream.
         const woken = this.appended.promise;
         const page = await this.pageAfter(position, format);
-        if (response.destroyed) break;
+        if (response.destroyed || this.ended) break;
         if (page.last !== undefined) {
           position = page.last;
           if (!(await this.send(response, page.text))) break;
         }
-        // A short page ends at the head: read again only once woken, all waiting streams at once.
-        if (!page.full && (await this.until(response, { woken, ms: HEARTBEAT_MS })) === 'timeout') {
+        // A short page ends at the head: read again only once woken, all waiting streams at once. An idle
+        // stream writes a comment every SSE_HEARTBEAT_MS, so proxies keep it open and a vanished client is noticed.
+        const heartbeatMs = this.config.sseHeartbeatMs;
+        if (!page.full && (await this.until(response, { woken, ms: heartbeatMs })) === 'timeout') {
           if (!(await this.send(response, ': heartbeat\n\n'))) break;
         }
       }
@@ -112,7 +129,10 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.error(`A live stream failed: ${String(error)}`, error instanceof Error ? error.stack : undefined);
     } finally {
       this.streams.delete(response);
-      response.destroy();
+      // On shutdown the stream ends as a stream should (the client sees its end, not a reset); otherwise
+      // it ended because the client left or stalled, and the connection goes with it.
+      if (this.ended && !response.destroyed) response.end();
+      else response.destroy();
       await closed;
     }
   }
@@ -156,14 +176,17 @@ export class LiveEvents implements OnApplicationBootstrap, BeforeApplicationShut
         clearTimeout(timer);
         response.off('drain', onDrain);
         response.off('close', onClose);
+        this.waits.delete(onShutdown);
         resolve(outcome);
       };
+      const onShutdown = () => done('close');
       const onDrain = () => done('drain');
       const onClose = () => done('close');
       const timer = setTimeout(() => done('timeout'), ms);
       if (drain) response.once('drain', onDrain);
       response.once('close', onClose);
       void woken?.then(() => done('woken'));
+      this.waits.add(onShutdown);
     });
   }
 

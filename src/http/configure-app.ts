@@ -43,7 +43,7 @@ const BEARER_DESCRIPTION = [
  */
 export function configureApp(
   app: INestApplication,
-  { bodyLimit, httpRequestTimeoutMs, httpHeadersTimeoutMs }: AppConfig,
+  { bodyLimit, httpRequestTimeoutMs, httpHeadersTimeoutMs, trustProxy }: AppConfig,
 ): void {
   const express = app as NestExpressApplication;
   // Node's defaults let a client hold a connection for 5 minutes by sending a body one byte at a time.
@@ -78,6 +78,9 @@ export function configureApp(
   express.use(jsonOnly);
   express.useBodyParser('json', jsonBodyOptions(bodyLimit));
   express.set('query parser', 'simple');
+  // Behind a load balancer every request comes from its address: only a trusted proxy's X-Forwarded-For
+  // tells clients apart (request.ip, which the rate limit and the live-stream slots count by).
+  express.set('trust proxy', trustProxy);
   express.disable('x-powered-by');
   app.useGlobalPipes(requestValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

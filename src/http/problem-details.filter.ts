@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { AuthenticationRequired, DuplicateAuthorization, RateLimited, RoleRequired } from '../auth/auth.errors';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { NotReady } from '../health/not-ready';
+import { IntegrityCheckNotFound } from '../integrity/integrity.errors';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
   AggregateAlreadyExists,
@@ -89,7 +91,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: { ETag: `"${error.actualVersion}"` },
       };
     }
-    if (error instanceof SubscriptionNotFound || error instanceof ParkedEventNotFound) {
+    if (
+      error instanceof SubscriptionNotFound ||
+      error instanceof ParkedEventNotFound ||
+      error instanceof IntegrityCheckNotFound
+    ) {
       return { body: problem(404, 'not-found', error.message) };
     }
     if (error instanceof SubscriptionNotRebuildable) return { body: problem(409, 'not-rebuildable', error.message) };
@@ -107,6 +113,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof ReadModelBehind) {
       return { body: problem(503, 'read-model-behind', error.message), headers: { 'Retry-After': '1' } };
+    }
+    if (error instanceof NotReady) {
+      return {
+        // An extension member (RFC 9457 §3.2): each check's state, as terminus reports it.
+        body: Object.assign(problem(503, 'not-ready', error.message), { checks: error.checks }),
+        headers: { 'Retry-After': '5' },
+      };
     }
     if (error instanceof TooManyLiveStreams) {
       return {

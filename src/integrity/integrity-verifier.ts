@@ -25,6 +25,10 @@ export interface VerifyOptions {
   streamIds?: readonly string[];
   /** Events read per query; memory use is bounded by one page. */
   pageSize?: number;
+  /** Called after each page with the counts so far (a full scan only). */
+  onPage?: (progress: { streamsChecked: number; eventsChecked: number }) => Promise<void>;
+  /** Stops a full scan between pages, rejecting with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 type Row = StoredEventRow & { position: number | string; hash: string | null };
@@ -51,8 +55,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class IntegrityVerifier {
   constructor(private readonly transactions: Transactions) {}
 
-  async verify({ streamIds, pageSize = DEFAULT_PAGE_SIZE }: VerifyOptions = {}): Promise<IntegrityReport> {
-    if (streamIds === undefined) return this.walk(undefined, pageSize);
+  async verify({
+    streamIds,
+    pageSize = DEFAULT_PAGE_SIZE,
+    onPage,
+    signal,
+  }: VerifyOptions = {}): Promise<IntegrityReport> {
+    if (streamIds === undefined) return this.walk(undefined, pageSize, onPage, signal);
     let report: IntegrityReport = { ok: true, streamsChecked: 0, eventsChecked: 0, firstBroken: null };
     for (const streamId of streamIds) {
       const stream = await this.walk(streamId, pageSize);
@@ -85,11 +94,17 @@ export class IntegrityVerifier {
     return rows.map((row) => row.stream_id);
   }
 
-  private async walk(streamId: string | undefined, pageSize: number): Promise<IntegrityReport> {
+  private async walk(
+    streamId: string | undefined,
+    pageSize: number,
+    onPage?: VerifyOptions['onPage'],
+    signal?: AbortSignal,
+  ): Promise<IntegrityReport> {
     let streamsChecked = 0;
     let eventsChecked = 0;
     let state: StreamState | undefined;
     for (;;) {
+      signal?.throwIfAborted();
       // One page per read, so on SQLite other work gets its turn between pages.
       const page = await this.transactions.read((manager) =>
         manager.query<Row[]>(...this.pageQuery(streamId, state, pageSize)),
@@ -109,6 +124,7 @@ export class IntegrityVerifier {
         state = { streamId: row.stream_id, version: state.version + 1, position, hash: row.hash! };
       }
       if (page.length < pageSize) return { ok: true, streamsChecked, eventsChecked, firstBroken: null };
+      await onPage?.({ streamsChecked, eventsChecked });
     }
   }
 

@@ -8,6 +8,8 @@ import { ScopeIdempotencyKeys1764150006000 } from './1764150006000-scope-idempot
 import { AddEventTransactionIds1764150007000 } from './1764150007000-add-event-transaction-ids';
 import { CreateParkedMessages1764150013000 } from './1764150013000-create-parked-messages';
 import { IndexEventCorrelationIds1764150015000 } from './1764150015000-index-event-correlation-ids';
+import { CreateRateLimits1764150020000 } from './1764150020000-create-rate-limits';
+import { CreateIntegrityChecks1764150021000 } from './1764150021000-create-integrity-checks';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
 export const migrations = [
@@ -21,4 +23,6 @@ export const migrations = [
   AddEventTransactionIds1764150007000,
   CreateParkedMessages1764150013000,
   IndexEventCorrelationIds1764150015000,
+  CreateRateLimits1764150020000,
+  CreateIntegrityChecks1764150021000,
 ];

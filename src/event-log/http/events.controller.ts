@@ -103,7 +103,16 @@ export class EventsController {
     description:
       'An endless text/event-stream; each `data:` is an event as in GET /events, or a CloudEvent with `?format=cloudevents`',
   })
-  @ApiProblemResponses(400, TOO_MANY_LIVE_STREAMS)
+  @ApiProblemResponses(
+    400,
+    TOO_MANY_LIVE_STREAMS,
+    problemSample(
+      503,
+      'shutting-down',
+      'The service is shutting down; reconnect (with Last-Event-ID) to resume',
+      'Asked on a kept-alive connection while this instance shuts down; see Retry-After',
+    ),
+  )
   async stream(
     @Query() query: LiveEventsQuery,
     @LastEventId() lastEventId: string | undefined,

@@ -89,7 +89,15 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Stops every subscription at a batch boundary: resolves once the batches being applied are committed
+   * (a saga stops between events). Nothing is lost: the next leader resumes from the checkpoints.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const stop of this.unsubscribe) stop();
     clearInterval(this.poller);
@@ -331,11 +339,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
    * projection's). When a delivery fails, what was delivered before it is checkpointed first, so the
    * retry starts at the failed event.
    */
-  private async relay(
-    subscription: Subscription,
-    relay: Relay,
-    batch: readonly RecordedEvent[],
-  ): Promise<void> {
+  private async relay(subscription: Subscription, relay: Relay, batch: readonly RecordedEvent[]): Promise<void> {
     let delivered: RecordedEvent | undefined;
     let failure: Error | undefined;
     try {

@@ -110,12 +110,36 @@ export class ClusterCoordinator implements OnApplicationShutdown {
     return this.transactions.engine === 'sqlite' || this.held.has(name);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
+    return this.release();
+  }
+
+  /**
+   * Gives up every subscription this instance leads and closes the coordination connection, once the
+   * subscriptions have stopped. The other instances are told at once (the same NOTIFY that announces an
+   * append wakes their subscriptions, which then try to lead), instead of finding out at their next poll.
+   */
+  async release(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     const client = this.client;
     this.client = undefined;
+    const leading = this.held.size;
     this.held.clear();
-    await client?.end().catch(() => undefined);
+    if (client === undefined) return;
+    try {
+      if (leading > 0) {
+        // One statement: the locks go first, and the notification is delivered when it commits, after them.
+        await this.queue.run('client', () =>
+          client.query("SELECT pg_advisory_unlock_all(), pg_notify($1, 'released')", [this.channel]),
+        );
+      }
+    } catch (error) {
+      // Closing the connection below releases the locks all the same; the others then take over at a poll.
+      this.logger.warn(`Could not announce the release of leadership: ${String(error)}`);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   private options(): PostgresConnectionOptions | undefined {

@@ -1,0 +1,31 @@
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { IsolatedDatabase, isolatedDatabase } from '../src/event-sourcing/testing/test-database';
+import { AppProcess, startAppProcess } from './support/app-process';
+
+describe('the rate limit on PostgreSQL', () => {
+  const apps: AppProcess[] = [];
+  let database: IsolatedDatabase;
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.kill();
+  });
+  afterAll(() => database.drop());
+
+  it('is one budget per client, shared by every instance', async () => {
+    database = isolatedDatabase();
+    const env = { ...database.env, RATE_LIMIT_PER_MINUTE: '10' };
+    const a = await startAppProcess(env);
+    apps.push(a);
+    const b = await startAppProcess(env);
+    apps.push(b);
+    const statuses: number[] = [];
+    // Alternating: each instance alone would allow all twelve.
+    for (let n = 0; n < 12; n += 1) statuses.push((await fetch(`${[a, b][n % 2]!.url}/events?limit=1`)).status);
+    expect(statuses).toEqual([...Array.from({ length: 10 }, () => 200), 429, 429]);
+    const refused = await fetch(`${a.url}/events?limit=1`);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await refused.json()).toMatchObject({ type: 'urn:ledgerline:problem:rate-limited', status: 429 });
+  });
+});
