@@ -31,14 +31,14 @@ const COMMAND = [400, 401, 403, 404, 409, 412, 422, 429, 503];
 const JSON_COMMAND = [...COMMAND, 413, 415];
 const CONSISTENT_READ = [400, 401, 403, 429, 503];
 /**
- * Every route with its success status, the role its 403 names (null for a public route, which has no 403)
+ * Every route with its success status, the role (or roles) its 403 names (null for a public route, which has no 403)
  * and the problem statuses it can answer with.
  */
-const ROUTES: [string, string, number, string | null, number[]][] = [
+const ROUTES: [string, string, number, string | string[] | null, number[]][] = [
   ['/health', 'get', 200, null, [503]],
   ['/health/live', 'get', 200, null, []],
   ['/health/ready', 'get', 200, null, [503]],
-  ['/metrics', 'get', 200, 'metrics', [401, 403, 404, 429]],
+  ['/metrics', 'get', 200, ['metrics', 'admin'], [401, 403, 404, 429]],
   ['/carts', 'post', 201, 'carts:write', [400, 401, 403, 413, 415, 422, 429, 503]],
   ['/carts', 'get', 200, 'read', CONSISTENT_READ],
   ['/carts/{cartId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],
@@ -158,7 +158,12 @@ describe('the OpenAPI document', () => {
       expect({ path, method, details: forbidden.map((example) => example.detail) }).toEqual({
         path,
         method,
-        details: [`This route needs the "${role}" role`],
+        details: [
+          `This route needs the ${[role]
+            .flat()
+            .map((name) => `"${name}"`)
+            .join(' or the ')} role`,
+        ],
       });
     }
   });

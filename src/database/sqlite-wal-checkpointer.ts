@@ -50,6 +50,9 @@ export class SqliteWalCheckpointer {
 
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Referenced again while it stops: a shutdown awaiting an unreferenced thread would find the event loop
+    // empty and exit with 0 before its signal is re-raised.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await exited;
   }
