@@ -160,7 +160,7 @@ describe('a saga parking an event it cannot handle', () => {
         eventId,
         `shopping-cart-${cartId}`,
         1,
-        'shopping-cart.checked-out.v1',
+        'shopping-cart.checked-out.v2',
         JSON.stringify({ cartId, customerId: 'broken-customer', lines: [], totalCents: 0 }),
         JSON.stringify({ correlationId: eventId, causationId: eventId, commandId: eventId }),
         new Date().toISOString(),
@@ -179,7 +179,7 @@ describe('a saga parking an event it cannot handle', () => {
     expect(parkedEntry(saga)).toEqual({
       position,
       eventId,
-      type: 'shopping-cart.checked-out.v1',
+      type: 'shopping-cart.checked-out.v2',
       error: expect.stringContaining('has no lines'),
       attempts: 2,
       parkedAt: expect.any(String),

@@ -6,6 +6,7 @@ import { AddEventHashes1764150004000 } from './1764150004000-add-event-hashes';
 import { CreateSnapshots1764150005000 } from './1764150005000-create-snapshots';
 import { ScopeIdempotencyKeys1764150006000 } from './1764150006000-scope-idempotency-keys';
 import { AddEventTransactionIds1764150007000 } from './1764150007000-add-event-transaction-ids';
+import { AddCurrencies1764150008000 } from './1764150008000-add-currencies';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CreateSnapshots1764150005000,
   ScopeIdempotencyKeys1764150006000,
   AddEventTransactionIds1764150007000,
+  AddCurrencies1764150008000,
 ];

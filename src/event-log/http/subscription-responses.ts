@@ -7,7 +7,7 @@ export class ParkedEventResponse {
   @ApiProperty({ format: 'uuid' })
   eventId!: string;
 
-  @ApiProperty({ example: 'shopping-cart.checked-out.v1' })
+  @ApiProperty({ example: 'shopping-cart.checked-out.v2' })
   type!: string;
 
   @ApiProperty({ example: 'Error: payment service unavailable' })

@@ -1,4 +1,7 @@
-import { EventType } from '../../event-sourcing/event-type';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../../event-sourcing/event-schema';
+import { declareUpcaster, EventType } from '../../event-sourcing/event-type';
+import { currencyCode, DEFAULT_CURRENCY } from '../../shopping-carts/domain/currency';
 
 export interface OrderLine {
   productId: string;
@@ -6,8 +9,59 @@ export interface OrderLine {
   unitPriceCents: number;
 }
 
-@EventType('order.placed.v1')
+const orderId = Type.String({ minLength: 1, description: 'The order (a UUID v5 of its cart id)' });
+const cartId = Type.String({ minLength: 1 });
+const customerId = Type.String({ minLength: 1 });
+const cents = Type.Integer({ minimum: 0 });
+const orderLine = eventData({
+  productId: Type.String({ minLength: 1 }),
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceCents: cents,
+});
+
+@EventType(
+  'order.placed.v2',
+  eventData({ orderId, cartId, customerId, lines: Type.Array(orderLine), totalCents: cents, currency: currencyCode }),
+)
 export class OrderPlaced {
+  constructor(
+    readonly orderId: string,
+    readonly cartId: string,
+    readonly customerId: string,
+    readonly lines: OrderLine[],
+    readonly totalCents: number,
+    readonly currency: string,
+  ) {}
+}
+
+@EventType('order.paid.v1', eventData({ orderId, amountCents: cents }))
+export class OrderPaid {
+  constructor(
+    readonly orderId: string,
+    readonly amountCents: number,
+  ) {}
+}
+
+@EventType('order.shipped.v1', eventData({ orderId }))
+export class OrderShipped {
+  constructor(readonly orderId: string) {}
+}
+
+@EventType('order.cancelled.v1', eventData({ orderId, reason: Type.String() }))
+export class OrderCancelled {
+  constructor(
+    readonly orderId: string,
+    readonly reason: string,
+  ) {}
+}
+
+// The shape stored before carts had a currency. Never appended again; read as order.placed.v2.
+
+@EventType(
+  'order.placed.v1',
+  eventData({ orderId, cartId, customerId, lines: Type.Array(orderLine), totalCents: cents }),
+)
+export class OrderPlacedV1 {
   constructor(
     readonly orderId: string,
     readonly cartId: string,
@@ -17,23 +71,4 @@ export class OrderPlaced {
   ) {}
 }
 
-@EventType('order.paid.v1')
-export class OrderPaid {
-  constructor(
-    readonly orderId: string,
-    readonly amountCents: number,
-  ) {}
-}
-
-@EventType('order.shipped.v1')
-export class OrderShipped {
-  constructor(readonly orderId: string) {}
-}
-
-@EventType('order.cancelled.v1')
-export class OrderCancelled {
-  constructor(
-    readonly orderId: string,
-    readonly reason: string,
-  ) {}
-}
+declareUpcaster(OrderPlacedV1, OrderPlaced, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
