@@ -9,6 +9,7 @@ import { databaseConfig } from './config/database.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
+import { EventCatalogModule } from './event-catalog/event-catalog.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
@@ -50,6 +51,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     OrdersModule,
     EventLogModule,
     IntegrityModule,
+    EventCatalogModule,
   ],
 })
 export class AppModule {}

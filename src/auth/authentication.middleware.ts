@@ -9,8 +9,8 @@ import { RateLimiter } from './rate-limiter';
 import { TokenVerifier } from './token-verifier';
 import { clientKey } from './client-key';
 
-/** Open to anyone whatever AUTH_MODE says, and not rate-limited: health checks and the API docs. */
-const PUBLIC_PATH = /^\/(?:health|docs|docs-json)(?:\/.*)?$/i;
+/** Open to anyone whatever AUTH_MODE says, and not rate-limited: health checks, the API docs, the event catalog. */
+const PUBLIC_PATH = /^\/(?:health|docs|docs-json|asyncapi|asyncapi\.json)(?:\/.*)?$/i;
 
 /**
  * Runs before the body parser, so no body is read for a request that will be refused:

@@ -11,6 +11,11 @@ export interface Projection {
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
   /** Applies consecutive events at once, with the same result as applying them one by one. */
   applyBatch?(events: readonly RecordedEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * Whether the projection does anything with the event (the event catalog lists it as a consumer). Without
+   * it, the projection counts as consuming every event.
+   */
+  consumes?(event: RecordedEvent): boolean;
   /** Empties the projection's tables before a rebuild from position 0. */
   clear(manager: EntityManager): Promise<void>;
 }

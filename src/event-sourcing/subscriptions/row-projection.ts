@@ -23,6 +23,10 @@ export abstract class RowProjection<Row extends ObjectLiteral> implements Projec
    */
   protected abstract evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
 
+  consumes(event: RecordedEvent): boolean {
+    return this.keyOf(event) !== undefined;
+  }
+
   apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     return this.applyBatch([event], manager);
   }
