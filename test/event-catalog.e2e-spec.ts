@@ -22,17 +22,9 @@ interface AsyncApi {
   components: { messages: Record<string, Message> };
 }
 
-const CURRENT = [
-  'order.cancelled.v1',
-  'order.paid.v1',
-  'order.placed.v2',
-  'order.shipped.v1',
-  'shopping-cart.checked-out.v2',
-  'shopping-cart.item-added.v1',
-  'shopping-cart.item-removed.v1',
-  'shopping-cart.opened.v2',
-];
 const SUPERSEDED = ['order.placed.v1', 'shopping-cart.checked-out.v1', 'shopping-cart.opened.v1'];
+/** Every declared type but the superseded ones; a generated context adds its own. */
+const current = () => [...declaredEventTypes().keys()].filter((type) => !SUPERSEDED.includes(type)).sort();
 
 describe('the event catalog', () => {
   let test: TestApp;
@@ -58,7 +50,7 @@ describe('the event catalog', () => {
         .all()
         .map((parsedMessage) => parsedMessage.id())
         .sort(),
-    ).toEqual([...CURRENT, ...SUPERSEDED].sort());
+    ).toEqual([...declaredEventTypes().keys()].sort());
   });
 
   it('has one message per registered event type and version, its data schema the declared one', () => {
@@ -97,7 +89,8 @@ describe('the event catalog', () => {
     expect(message('order.placed.v2')['x-upcast-from']).toEqual([['order.placed.v1']]);
     expect(message('shopping-cart.item-added.v1')['x-upcast-from']).toEqual([]);
     const live = Object.values(document.channels).find((channel) => channel.address === '/events/live');
-    expect(Object.keys(live!.messages).sort()).toEqual(CURRENT);
+    expect(Object.keys(live!.messages).sort()).toEqual(current());
+    expect(current()).toEqual(expect.arrayContaining(['shopping-cart.opened.v2', 'order.placed.v2']));
   });
 
   it('is open like /docs, and serves the stylesheet of the page from the installed component alone', async () => {
