@@ -66,7 +66,9 @@ describe('upcasters', () => {
   it('read an old version through the whole chain as an instance of the current class', async () => {
     const store = new InMemoryEventStore();
     await store.append('s-3', ANY_VERSION, [new NotedV1('old'), new NotedV2('newer', 'bob')]);
-    const events = (await store.readStream('s-3')).map((recorded) => recorded.event);
+    const recorded = await store.readStream('s-3');
+    expect(recorded.map((one) => one.type)).toEqual(['schema-test.noted.v3', 'schema-test.noted.v3']);
+    const events = recorded.map((one) => one.event);
     expect(events).toEqual([new Noted('old', 'unknown', []), new Noted('newer', 'bob', [])]);
     expect(events.every((event) => event instanceof Noted)).toBe(true);
     expect(new EventTypeRegistry().serialize(events[0]!).type).toBe('schema-test.noted.v3');
