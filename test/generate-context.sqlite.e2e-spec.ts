@@ -24,8 +24,7 @@ function snapshot(folder: string, root = folder): Record<string, string> {
  * `npm run generate:context` proven on a copy of this repository: bad names are refused without touching a
  * file, and a generated context type-checks with everything else and passes its own specs, on PostgreSQL
  * too when TEST_DATABASE_URL is set. The copy shares node_modules through a symlink; only the generated
- * specs run, so this stays a few minutes at most. (Format, lint and dependency rules of a generated context
- * were checked by hand when the templates changed; the generator formats what it writes with Prettier.)
+ * specs run (with Prettier, ESLint and the dependency rules on what it wrote), so this stays a few minutes.
  */
 describe('npm run generate:context', () => {
   const copy = mkdtempSync(join(tmpdir(), 'ledgerline-generate-'));
@@ -59,7 +58,7 @@ describe('npm run generate:context', () => {
     expect(snapshot(copy)).toEqual(before);
   });
 
-  it('generates a context that type-checks and passes its own specs', () => {
+  it('generates a context that is formatted, lints, keeps the dependency rules, type-checks and passes its specs', () => {
     const generated = generate('stock-item');
     expect({ status: generated.status, stderr: generated.stderr }).toEqual({ status: 0, stderr: '' });
     expect(readFileSync(join(copy, 'src/app.module.ts'), 'utf8')).toContain('StockItemsModule');
@@ -68,6 +67,21 @@ describe('npm run generate:context', () => {
 
     const typecheck = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
     expect({ status: typecheck.status, output: typecheck.stdout }).toEqual({ status: 0, output: '' });
+
+    const generatedFiles = ['src/stock-items', 'test/stock-items.e2e-spec.ts'];
+    const checks = [
+      ['node_modules/prettier/bin/prettier.cjs', '--check', ...generatedFiles, 'src/app.module.ts', 'README.md'],
+      ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', ...generatedFiles, 'src/migrations/index.ts'],
+      ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', '--config', '.dependency-cruiser.cjs'],
+    ];
+    for (const check of checks) {
+      const result = run(process.execPath, check);
+      expect({ check: check[0], status: result.status, output: result.status === 0 ? '' : result.stdout }).toEqual({
+        check: check[0],
+        status: 0,
+        output: '',
+      });
+    }
 
     const postgres = process.env.TEST_DATABASE_URL !== undefined;
     const projects = ['unit', 'integration', 'e2e', ...(postgres ? ['integration-pg', 'e2e-pg'] : [])];
