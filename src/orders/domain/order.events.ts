@@ -9,12 +9,17 @@ export interface OrderLine {
   unitPriceCents: number;
 }
 
-const orderId = Type.String({ minLength: 1, description: 'The order (a UUID v5 of its cart id)' });
-const cartId = Type.String({ minLength: 1 });
-const customerId = Type.String({ minLength: 1 });
+// Examples are what the event catalog shows.
+const orderId = Type.String({
+  minLength: 1,
+  description: 'The order (a UUID v5 of its cart id)',
+  examples: ['8a0f6d2c-1b3e-5f4a-9c7d-2e1f0a9b8c7d'],
+});
+const cartId = Type.String({ minLength: 1, examples: ['3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11'] });
+const customerId = Type.String({ minLength: 1, examples: ['customer-42'] });
 const cents = Type.Integer({ minimum: 0 });
 const orderLine = eventData({
-  productId: Type.String({ minLength: 1 }),
+  productId: Type.String({ minLength: 1, examples: ['running-shoes'] }),
   quantity: Type.Integer({ minimum: 1 }),
   unitPriceCents: cents,
 });

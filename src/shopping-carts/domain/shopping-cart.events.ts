@@ -10,9 +10,14 @@ export interface CartLine {
   unitPriceCents: number;
 }
 
-const cartId = Type.String({ minLength: 1, description: 'The cart (a UUID)' });
-const customerId = Type.String({ minLength: 1 });
-const productId = Type.String({ minLength: 1 });
+// Examples are what the event catalog shows.
+const cartId = Type.String({
+  minLength: 1,
+  description: 'The cart (a UUID)',
+  examples: ['3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11'],
+});
+const customerId = Type.String({ minLength: 1, examples: ['customer-42'] });
+const productId = Type.String({ minLength: 1, examples: ['running-shoes'] });
 const quantity = Type.Integer({ minimum: 1 });
 const cents = Type.Integer({ minimum: 0 });
 const cartLine = eventData({ productId, quantity, unitPriceCents: cents });
