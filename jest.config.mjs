@@ -19,7 +19,7 @@ const project = (displayName, testMatch, extra = {}) => ({
   testMatch,
   // Nest's log lines show only for a failing test; negative tests make the service log expected errors.
   testEnvironment: '<rootDir>/test/support/quiet-environment.mjs',
-  setupFilesAfterEnv: ['<rootDir>/test/support/hold-back-logs.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/hold-back-logs.ts', '<rootDir>/test/support/check-event-schemas.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   rootDir: '.',

@@ -11,6 +11,7 @@ import { natsConfig } from './config/nats.config';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
+import { EventCatalogModule } from './event-catalog/event-catalog.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
 import { IntegrationModule } from './integration/integration.module';
@@ -67,6 +68,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     IntegrityModule,
     IntegrationModule,
     LifecycleModule,
+    EventCatalogModule,
   ],
 })
 export class AppModule implements OnModuleDestroy {

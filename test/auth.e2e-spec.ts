@@ -142,10 +142,12 @@ describe('JWT authentication and roles', () => {
     });
   }
 
-  it('leaves /health and the API docs open', async () => {
+  it('leaves /health the API docs and the event catalog open', async () => {
     await api().get('/health').expect(200);
     await api().get('/docs-json').expect(200);
     await api().get('/docs').expect(200);
+    await api().get('/asyncapi.json').expect(200);
+    await api().get('/asyncapi/assets/default.min.css').expect(200);
   });
 
   it('records the token subject as the actor of every event the request causes', async () => {

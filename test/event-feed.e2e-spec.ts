@@ -121,8 +121,8 @@ describe('the global event feed', () => {
 
     const page = await feed({ after: a.position - 1, limit: 5 });
     expect(page.map((event) => [event.position, event.streamId, event.version, event.type])).toEqual([
-      [a.position, `shopping-cart-${a.cartId}`, 1, 'shopping-cart.opened.v1'],
-      [b.position, `shopping-cart-${b.cartId}`, 1, 'shopping-cart.opened.v1'],
+      [a.position, `shopping-cart-${a.cartId}`, 1, 'shopping-cart.opened.v2'],
+      [b.position, `shopping-cart-${b.cartId}`, 1, 'shopping-cart.opened.v2'],
       [a2.position, `shopping-cart-${a.cartId}`, 2, 'shopping-cart.item-added.v1'],
       [b2.position, `shopping-cart-${b.cartId}`, 2, 'shopping-cart.item-added.v1'],
       [a3.position, `shopping-cart-${a.cartId}`, 3, 'shopping-cart.item-added.v1'],

@@ -4,12 +4,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import request from 'supertest';
 import { EventStore, NO_STREAM } from '../src/event-sourcing/event-store';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../src/event-sourcing/event-schema';
 import { EventType } from '../src/event-sourcing/event-type';
 import { LiveReader } from './support/live-reader';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** An event no projection or saga knows, to fill the log quickly. */
-@EventType('live-feed-test.padding.v1')
+@EventType('live-feed-test.padding.v1', eventData({ text: Type.String() }))
 class Padding {
   constructor(readonly text: string) {}
 }

@@ -109,6 +109,7 @@ describe('orders over HTTP', () => {
       status: 'placed',
       lines,
       totalCents,
+      currency: 'EUR',
       version: 1,
     });
     expect(placed.lines).toEqual(cart.items.map(({ lineTotalCents: _total, ...line }) => line));
@@ -132,7 +133,7 @@ describe('orders over HTTP', () => {
 
     const events = await eventsOf(orderId);
     expect(events.map((event) => [event.version, event.type, event.streamId])).toEqual([
-      [1, 'order.placed.v1', `order-${orderId}`],
+      [1, 'order.placed.v2', `order-${orderId}`],
       [2, 'order.paid.v1', `order-${orderId}`],
       [3, 'order.shipped.v1', `order-${orderId}`],
     ]);
@@ -148,7 +149,7 @@ describe('orders over HTTP', () => {
       correlationId,
     );
     const checkedOut = ((await api().get(`/carts/${cartId}/events`).expect(200)).body as EventBody[]).filter(
-      (event) => event.type === 'shopping-cart.checked-out.v1',
+      (event) => event.type === 'shopping-cart.checked-out.v2',
     );
     expect(checkedOut).toHaveLength(1);
     const [placed] = await ordersOfCart(cartId);
@@ -159,7 +160,7 @@ describe('orders over HTTP', () => {
     await ship(orderId).set('X-Correlation-Id', correlationId).expect(200);
 
     const events = await eventsOf(orderId);
-    expect(events.map((event) => event.type)).toEqual(['order.placed.v1', 'order.paid.v1', 'order.shipped.v1']);
+    expect(events.map((event) => event.type)).toEqual(['order.placed.v2', 'order.paid.v1', 'order.shipped.v1']);
     for (const event of events) {
       expect(event.metadata.correlationId).toBe(correlationId);
       expect(event.metadata.commandId).toEqual(expect.any(String));
@@ -209,7 +210,7 @@ describe('orders over HTTP', () => {
     expectProblem(await cancel(cancelled.orderId), 422, problem('order-cancelled'));
     expect(await order(cancelled.orderId, cancellation.position)).toMatchObject({ status: 'cancelled', version: 2 });
     expect((await eventsOf(cancelled.orderId)).map((event) => event.type)).toEqual([
-      'order.placed.v1',
+      'order.placed.v2',
       'order.cancelled.v1',
     ]);
 
@@ -283,5 +284,16 @@ describe('orders over HTTP', () => {
       `Order ${unknown} does not exist`,
       'Order abc does not exist',
     ]);
+  });
+
+  it('places the order in the currency of its cart', async () => {
+    const { cartId } = (await api().post('/carts').send({ customerId: 'customer-usd', currency: 'USD' }).expect(201))
+      .body as CartCommand;
+    await add(cartId, { productId: 'shoes', quantity: 1, unitPriceCents: 4999 });
+    const checkout = (await api().post(`/carts/${cartId}/checkout`).expect(200)).body as CartCommand;
+    const [placed] = await ordersOfCart(cartId, checkout.position);
+    expect(placed).toMatchObject({ cartId, currency: 'USD', totalCents: 4999 });
+    const atVersion = await api().get(`/orders/${placed!.orderId}`).query({ atVersion: 1 }).expect(200);
+    expect(atVersion.body).toMatchObject({ currency: 'USD' });
   });
 });

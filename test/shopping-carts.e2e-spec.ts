@@ -77,8 +77,35 @@ describe('shopping carts over HTTP', () => {
       status: 'open',
       items: [],
       totalCents: 0,
+      currency: 'EUR',
       version: 1,
     });
+  });
+
+  it('opens a cart in a supported currency, which its events, views and lists carry', async () => {
+    const customerId = newCustomer();
+    const opened = expectCommand(await api().post('/carts').send({ customerId, currency: 'GBP' }), 201, 1);
+    expect(await cart(opened.cartId, opened.position)).toMatchObject({ currency: 'GBP' });
+    expectCommand(await add(opened.cartId, { productId: 'shoes', quantity: 1, unitPriceCents: 100 }), 200, 2);
+    const checkedOut = expectCommand(await api().post(`/carts/${opened.cartId}/checkout`), 200, 3);
+    const events = (await api().get(`/carts/${opened.cartId}/events`).expect(200)).body as EventBody[];
+    expect(events.map((event) => [event.type, event.data.currency])).toEqual([
+      ['shopping-cart.opened.v2', 'GBP'],
+      ['shopping-cart.item-added.v1', undefined],
+      ['shopping-cart.checked-out.v2', 'GBP'],
+    ]);
+    const list = await api().get('/carts').query({ customerId, consistentWith: checkedOut.position }).expect(200);
+    expect(list.body).toEqual([expect.objectContaining({ cartId: opened.cartId, currency: 'GBP' })]);
+    const atVersion = await api().get(`/carts/${opened.cartId}`).query({ atVersion: 1 }).expect(200);
+    expect(atVersion.body).toMatchObject({ currency: 'GBP', version: 1 });
+  });
+
+  it.each([['XAU'], ['eur'], ['EURO'], [''], [null], [978]])('refuses the currency %p with 400', async (currency) => {
+    const customerId = newCustomer();
+    const response = await api().post('/carts').send({ customerId, currency });
+    expectProblem(response, 400);
+    expect(JSON.stringify(response.body)).toContain('currency must be one of EUR, USD');
+    expect((await api().get('/carts').query({ customerId }).expect(200)).body).toEqual([]);
   });
 
   it('adds items, grows a line on a repeat add, keeps or replaces its price, and totals in cents', async () => {
@@ -130,7 +157,7 @@ describe('shopping carts over HTTP', () => {
     expectProblem(await api().delete(`/carts/${cartId}/items/shoes`), 422);
     expectProblem(await api().post(`/carts/${cartId}/checkout`), 422);
     expect((await events(cartId)).map((event) => event.type)).toEqual([
-      'shopping-cart.opened.v1',
+      'shopping-cart.opened.v2',
       'shopping-cart.item-added.v1',
       'shopping-cart.item-removed.v1',
     ]);
@@ -160,10 +187,10 @@ describe('shopping carts over HTTP', () => {
 
     const list = await events(cartId);
     expect(list.map((event) => [event.version, event.type])).toEqual([
-      [1, 'shopping-cart.opened.v1'],
+      [1, 'shopping-cart.opened.v2'],
       [2, 'shopping-cart.item-added.v1'],
       [3, 'shopping-cart.item-removed.v1'],
-      [4, 'shopping-cart.checked-out.v1'],
+      [4, 'shopping-cart.checked-out.v2'],
     ]);
     const positions = list.map((event) => event.position);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -204,7 +231,15 @@ describe('shopping carts over HTTP', () => {
 
     const at = (version: number | string) => api().get(`/carts/${cartId}`).query({ atVersion: version });
     const first = await at(1).expect(200);
-    expect(first.body).toEqual({ cartId, customerId, status: 'open', items: [], totalCents: 0, version: 1 });
+    expect(first.body).toEqual({
+      cartId,
+      customerId,
+      status: 'open',
+      items: [],
+      totalCents: 0,
+      currency: 'EUR',
+      version: 1,
+    });
     expect(first.headers.etag).toBe('"1"');
     const third = await at(3).expect(200);
     expect(third.body).toMatchObject({ status: 'open', items: [line('shoes', 2, 5000), line('socks', 1, 300)] });
@@ -230,8 +265,8 @@ describe('shopping carts over HTTP', () => {
       .query({ customerId, consistentWith: Math.max(checkedOut.position, newer.position) })
       .expect(200);
     expect(response.body).toEqual([
-      { cartId: newer.cartId, status: 'open', itemCount: 0, totalCents: 0, version: 1 },
-      { cartId: older.cartId, status: 'checked_out', itemCount: 5, totalCents: 10_300, version: 4 },
+      { cartId: newer.cartId, status: 'open', itemCount: 0, totalCents: 0, currency: 'EUR', version: 1 },
+      { cartId: older.cartId, status: 'checked_out', itemCount: 5, totalCents: 10_300, currency: 'EUR', version: 4 },
     ]);
     expect((await api().get('/carts').query({ customerId: 'nobody-at-all' }).expect(200)).body).toEqual([]);
 

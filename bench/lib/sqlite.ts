@@ -56,7 +56,7 @@ export function cartStreamId(cartId: string): string {
  * that differ from cart to cart, as real totals do.
  */
 export function cartEvent(cartId: string, version: number): CartOpened | ItemAddedToCart {
-  if (version === 1) return new CartOpened(cartId, `customer-${cartId.slice(0, 8)}`);
+  if (version === 1) return new CartOpened(cartId, `customer-${cartId.slice(0, 8)}`, 'EUR');
   const product = (version - 2) % 50;
   const price = 100 + ((parseInt(cartId.slice(0, 6), 16) + product * 37) % 9_900);
   return new ItemAddedToCart(cartId, `sku-${product}`, 1, price);

@@ -10,10 +10,10 @@ import { TokenVerifier } from './token-verifier';
 import { clientKey } from './client-key';
 
 /**
- * Open to anyone whatever AUTH_MODE says, and not rate-limited: health checks, the API docs and the
- * explorer's static page (its API calls carry the reader's token).
+ * Open to anyone whatever AUTH_MODE says, and not rate-limited: health checks, the API docs, the event
+ * catalog and the explorer's static page (its API calls carry the reader's token).
  */
-const PUBLIC_PATH = /^\/(?:health|docs|docs-json|explorer)(?:\/.*)?$/i;
+const PUBLIC_PATH = /^\/(?:health|docs|docs-json|asyncapi|asyncapi\.json|explorer)(?:\/.*)?$/i;
 
 /**
  * Runs before the body parser, so no body is read for a request that will be refused:

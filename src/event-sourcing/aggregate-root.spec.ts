@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Counter, CounterIncremented, CounterStarted } from './testing/counter.fixture';
+import { Type } from '@sinclair/typebox';
+import { eventData } from './event-schema';
 import { EventType } from './event-type';
 import { EventSourcedAggregate, On } from './aggregate-root';
 
@@ -26,7 +28,7 @@ describe('EventSourcedAggregate', () => {
   });
 
   it('dispatches by the declared event type, so renaming the class changes nothing', () => {
-    @EventType('counter-test.renamed-event.v1')
+    @EventType('counter-test.renamed-event.v1', eventData({ note: Type.String() }))
     class BeforeRename {
       constructor(readonly note: string) {}
     }

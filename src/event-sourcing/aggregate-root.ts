@@ -5,6 +5,15 @@ const EVOLVERS = Symbol('ledgerline:evolvers');
 
 type Evolver = (this: EventSourcedAggregate, event: object) => void;
 
+/** An aggregate class as the event catalog names it. */
+export interface AggregateIdentity {
+  readonly name: string;
+  readonly streamCategory?: string;
+}
+
+/** For each event type, the aggregate classes that evolve from it: those that emit it (the event catalog). */
+const evolvingAggregates = new Map<string, Set<AggregateIdentity>>();
+
 /**
  * Marks the method that evolves the aggregate's state from one event type. Dispatch goes by the
  * event's declared type name, so a renamed event class still finds its handler.
@@ -14,9 +23,16 @@ export function On(eventClass: EventClass) {
     const owner = prototype as Record<symbol, Map<string, string | symbol> | undefined>;
     const inherited = owner[EVOLVERS];
     const evolvers = new Map(inherited ?? []);
-    evolvers.set(eventTypeOf(eventClass), method);
+    const type = eventTypeOf(eventClass);
+    evolvers.set(type, method);
+    evolvingAggregates.set(type, (evolvingAggregates.get(type) ?? new Set()).add(prototype.constructor));
     Object.defineProperty(prototype, EVOLVERS, { value: evolvers, configurable: true });
   };
+}
+
+/** The aggregate classes with an `@On` handler for the event type, in the order they were declared. */
+export function aggregatesEvolvedBy(type: string): AggregateIdentity[] {
+  return [...(evolvingAggregates.get(type) ?? [])];
 }
 
 /** Snapshot every `every` events; bump `schemaVersion` whenever the snapshot state's shape changes. */

@@ -35,6 +35,7 @@ export interface RecordedEvent<E extends object = object> {
   streamId: string;
   /** 1, 2, 3 … within the stream. */
   streamVersion: number;
+  /** The type the event is read as: its current version, after upcasting (the row may hold an older one). */
   type: string;
   event: E;
   metadata: EventMetadata;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { declaredEventTypes, EventClass, eventTypeOf } from './event-type';
+import { declaredEventTypes, declaredUpcasters, eventTypeOf } from './event-type';
+import { assertMatchesSchema, eventSchemaChecksOn } from './event-schema';
 import { UnknownEventType, UnstorableEvent } from './event-sourcing.errors';
 
 export type EventData = Record<string, unknown>;
@@ -11,23 +12,13 @@ export type EventData = Record<string, unknown>;
  */
 const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 
-/** Turns an older stored shape into the next version's type and data. */
-export type Upcaster = (data: EventData) => { type: string; data: EventData };
-
 /**
- * Maps stored type names to event classes and back, and upcasts old versions on the way in, so
- * replayed events are real class instances (`instanceof` and `ofType` work) of the current version.
+ * Maps stored type names to event classes and back, and upcasts old versions on the way in (with the
+ * upcasters declared next to the events, see declareUpcaster), so replayed events are real class
+ * instances (`instanceof` and `ofType` work) of the current version.
  */
 @Injectable()
 export class EventTypeRegistry {
-  private readonly upcasters = new Map<string, Upcaster>();
-
-  /** Registers how to read events stored under `fromType` (an older version). */
-  registerUpcaster(fromType: string, upcaster: Upcaster): void {
-    if (this.upcasters.has(fromType)) throw new Error(`An upcaster for "${fromType}" is already registered`);
-    this.upcasters.set(fromType, upcaster);
-  }
-
   /**
    * The stored form of a batch of events and their metadata, as JSON text. Refuses U+0000 and lone
    * surrogates, which PostgreSQL's jsonb cannot hold, on every engine alike.
@@ -39,7 +30,9 @@ export class EventTypeRegistry {
   ): { rows: { type: string; data: string }[]; metadata: string } {
     const rows = events.map((event) => {
       const { type, data } = this.serialize(event);
-      return { type, data: JSON.stringify(data) };
+      const json = JSON.stringify(data);
+      if (eventSchemaChecksOn()) assertMatchesSchema(type, JSON.parse(json));
+      return { type, data: json };
     });
     const metadataJson = JSON.stringify(metadata);
     if (UNSTORABLE_ESCAPE.test(metadataJson) || rows.some((row) => UNSTORABLE_ESCAPE.test(row.data))) {
@@ -59,12 +52,13 @@ export class EventTypeRegistry {
   deserialize(storedType: string, storedData: EventData): object {
     let type = storedType;
     let data = storedData;
-    for (let upcaster = this.upcasters.get(type); upcaster; upcaster = this.upcasters.get(type)) {
-      ({ type, data } = upcaster(data));
+    for (let upcaster = declaredUpcasters().get(type); upcaster; upcaster = declaredUpcasters().get(type)) {
+      data = upcaster.upcast(data);
+      type = upcaster.to;
     }
-    const eventClass: EventClass | undefined = declaredEventTypes().get(type);
-    if (eventClass === undefined) throw new UnknownEventType(storedType);
-    const instance: object = Object.create(eventClass.prototype as object) as object;
+    const declared = declaredEventTypes().get(type);
+    if (declared === undefined) throw new UnknownEventType(storedType);
+    const instance: object = Object.create(declared.eventClass.prototype as object) as object;
     return Object.assign(instance, data);
   }
 }

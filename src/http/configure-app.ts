@@ -14,6 +14,9 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 import { ProblemDetails } from './problem-details';
 import { requestValidationPipe } from './request-validation';
 
+/** The version of the HTTP API and of the event catalog's document. */
+export const API_VERSION = '0.1.0';
+
 /** What the Authorize dialog says; the README's "Security" section says the same at length. */
 const BEARER_DESCRIPTION = [
   'Needed with `AUTH_MODE=jwt` (the default in production); with `AUTH_MODE=off` every route is open.',
@@ -91,9 +94,10 @@ export function configureApp(
     .setDescription(
       'An event-sourced CQRS service. Commands answer with the stream `version` and the global `position` ' +
         'of their last event; reads accept `consistentWith=<position>` to see their own writes. ' +
-        'Errors are RFC 9457 `application/problem+json`.',
+        'Errors are RFC 9457 `application/problem+json`. Every event type, its data and who emits and ' +
+        'consumes it: the [event catalog](/asyncapi) (AsyncAPI 3.0, as JSON at [/asyncapi.json](/asyncapi.json)).',
     )
-    .setVersion('0.1.0')
+    .setVersion(API_VERSION)
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',

@@ -6,6 +6,7 @@ import { AddEventHashes1764150004000 } from './1764150004000-add-event-hashes';
 import { CreateSnapshots1764150005000 } from './1764150005000-create-snapshots';
 import { ScopeIdempotencyKeys1764150006000 } from './1764150006000-scope-idempotency-keys';
 import { AddEventTransactionIds1764150007000 } from './1764150007000-add-event-transaction-ids';
+import { AddCurrencies1764150008000 } from './1764150008000-add-currencies';
 import { CreateParkedMessages1764150013000 } from './1764150013000-create-parked-messages';
 import { IndexEventCorrelationIds1764150015000 } from './1764150015000-index-event-correlation-ids';
 import { CreateRateLimits1764150020000 } from './1764150020000-create-rate-limits';
@@ -21,6 +22,7 @@ export const migrations = [
   CreateSnapshots1764150005000,
   ScopeIdempotencyKeys1764150006000,
   AddEventTransactionIds1764150007000,
+  AddCurrencies1764150008000,
   CreateParkedMessages1764150013000,
   IndexEventCorrelationIds1764150015000,
   CreateRateLimits1764150020000,

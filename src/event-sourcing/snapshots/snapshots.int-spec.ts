@@ -29,7 +29,7 @@ describe('snapshots through the repository', () => {
 
   async function cartWith(adds: number): Promise<string> {
     const id = randomUUID();
-    await repository.create(ShoppingCart.open(id, 'ann'), newCommandContext());
+    await repository.create(ShoppingCart.open(id, 'ann', 'USD'), newCommandContext());
     for (let n = 0; n < adds; n += 1) {
       await repository.update(ShoppingCart, id, newCommandContext(), (cart) => cart.addItem(`p-${n % 3}`, 1, 100 + n));
     }
@@ -39,7 +39,7 @@ describe('snapshots through the repository', () => {
   it('are taken when a save crosses a multiple of the interval', async () => {
     const id = await cartWith(11);
     const snapshot = await snapshots.load(`shopping-cart-${id}`);
-    expect(snapshot).toMatchObject({ version: 10, schemaVersion: 1 });
+    expect(snapshot).toMatchObject({ version: 10, schemaVersion: 2, state: { currency: 'USD' } });
   });
 
   it('are used by loads, which replay only the events after them', async () => {
@@ -49,11 +49,12 @@ describe('snapshots through the repository', () => {
     await snapshots.save({
       streamId,
       version: 8,
-      schemaVersion: 1,
-      state: { customerId: 'from-snapshot', status: 'open', lines: [] },
+      schemaVersion: 2,
+      state: { customerId: 'from-snapshot', currency: 'GBP', status: 'open', lines: [] },
     });
     const cart = await repository.load(ShoppingCart, id);
     expect(cart.customerId).toBe('from-snapshot');
+    expect(cart.currency).toBe('GBP');
     expect(cart.version).toBe(8);
     await store.append(streamId, ANY_VERSION, [new ItemAddedToCart(id, 'late', 2, 50)]);
     const later = await repository.load(ShoppingCart, id);
@@ -64,9 +65,12 @@ describe('snapshots through the repository', () => {
   it('of another schema version are ignored, and the aggregate is rebuilt from its events', async () => {
     const id = await cartWith(7);
     const streamId = `shopping-cart-${id}`;
-    await snapshots.save({ streamId, version: 8, schemaVersion: 0, state: { shape: 'from an older release' } });
+    // Schema 1, before carts had a currency: restoring it would leave the currency unset.
+    const before = { customerId: 'from-snapshot', status: 'open', lines: [] };
+    await snapshots.save({ streamId, version: 8, schemaVersion: 1, state: before });
     const cart = await repository.load(ShoppingCart, id);
     expect(cart.customerId).toBe('ann');
+    expect(cart.currency).toBe('USD');
     expect(cart.version).toBe(8);
     // A re-added product takes its latest price: 3 × 106 + 2 × 104 + 2 × 105.
     expect(cart.totalCents).toBe(736);

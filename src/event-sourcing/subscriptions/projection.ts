@@ -19,7 +19,8 @@ export interface Projection {
   applyBatchSqlite?(events: readonly RecordedEvent[], unit: SqliteUnit): void;
   /**
    * Whether the event can change the read tables. When no event of a batch can, the runner only moves the
-   * checkpoint, and stores that move later, together with a later one.
+   * checkpoint, and stores that move later, together with a later one; the event catalog lists the
+   * projection as a consumer of the events it handles. Without it, the projection handles every event.
    */
   handles?(event: RecordedEvent): boolean;
   /** Empties the projection's tables before a rebuild from position 0. */

@@ -1,19 +1,21 @@
 import { EventSourcedAggregate, On } from '../aggregate-root';
 import { DomainRuleViolation } from '../domain-rule-violation';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../event-schema';
 import { EventType } from '../event-type';
 
 /** A tiny aggregate for testing the infrastructure without any feature module. */
-@EventType('counter-test.started.v1')
+@EventType('counter-test.started.v1', eventData({ limit: Type.Integer() }))
 export class CounterStarted {
   constructor(readonly limit: number) {}
 }
 
-@EventType('counter-test.incremented.v1')
+@EventType('counter-test.incremented.v1', eventData({ by: Type.Integer() }))
 export class CounterIncremented {
   constructor(readonly by: number) {}
 }
 
-@EventType('counter-test.decremented.v1')
+@EventType('counter-test.decremented.v1', eventData({ by: Type.Integer() }))
 export class CounterDecremented {
   constructor(readonly by: number) {}
 }

@@ -2,10 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { UnknownEventType, UnstorableEvent, WrongExpectedVersion } from '../event-sourcing.errors';
 import { ANY_VERSION, EventStore, IdempotencyKeyTaken, NO_STREAM } from '../event-store';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../event-schema';
 import { EventType } from '../event-type';
 import { describeIdempotencyRecords } from './idempotency-records.contract';
 
-@EventType('contract-test.thing-happened.v1')
+@EventType('contract-test.thing-happened.v1', eventData({ label: Type.String(), payload: Type.Unknown() }))
 export class ThingHappened {
   constructor(
     readonly label: string,

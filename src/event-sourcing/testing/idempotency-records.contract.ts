@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { EventStore, IdempotencyKeyTaken, IdempotentAppend, NO_STREAM } from '../event-store';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../event-schema';
 import { EventType } from '../event-type';
 
-@EventType('contract-test.keyed-thing-happened.v1')
+@EventType('contract-test.keyed-thing-happened.v1', eventData({ label: Type.String() }))
 class KeyedThingHappened {
   constructor(readonly label: string) {}
 }

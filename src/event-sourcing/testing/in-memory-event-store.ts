@@ -1,3 +1,4 @@
+import { eventTypeOf } from '../event-type';
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedVersion } from '../event-sourcing.errors';
 import {
@@ -169,14 +170,15 @@ export class InMemoryEventStore extends EventStore {
   }
 
   private toRecorded(row: StoredRow): RecordedEvent {
+    const event = this.registry.deserialize(row.type, JSON.parse(row.data) as EventData);
     return {
       position: row.position,
       transactionId: 0,
       eventId: row.eventId,
       streamId: row.streamId,
       streamVersion: row.streamVersion,
-      type: row.type,
-      event: this.registry.deserialize(row.type, JSON.parse(row.data) as EventData),
+      type: eventTypeOf(event),
+      event,
       metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
       recordedAt: row.recordedAt,
     };

@@ -1,3 +1,4 @@
+import { eventTypeOf } from '../event-type';
 import { Injectable } from '@nestjs/common';
 import { WrongExpectedVersion } from '../event-sourcing.errors';
 import { inSpan, traceparentOf, tracingActive } from '../../observability/tracing/spans';
@@ -179,14 +180,15 @@ export class TypeOrmEventStore extends EventStore {
   }
 
   private toRecordedEvent(row: EventRow): RecordedEvent {
+    const event = this.registry.deserialize(row.type, parseJson<EventData>(row.data));
     return {
       position: Number(row.position),
       transactionId: Number(row.transaction_id ?? 0),
       eventId: row.event_id,
       streamId: row.stream_id,
       streamVersion: Number(row.stream_version),
-      type: row.type,
-      event: this.registry.deserialize(row.type, parseJson<EventData>(row.data)),
+      type: eventTypeOf(event),
+      event,
       metadata: parseJson<EventMetadata>(row.metadata),
       recordedAt: fromDbTime(row.recorded_at),
     };

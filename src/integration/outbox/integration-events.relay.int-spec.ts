@@ -1,8 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { StoredMsg } from '@nats-io/jetstream';
+import { Type } from '@sinclair/typebox';
 import type { TestingModule } from '@nestjs/testing';
 import { natsConfig, readNatsConfig } from '../../config/nats.config';
 import { ANY_VERSION, EventStore } from '../../event-sourcing/event-store';
+import { eventData } from '../../event-sourcing/event-schema';
 import { EventType } from '../../event-sourcing/event-type';
 import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscription-runner';
 import { createEventSourcingTestModule } from '../../event-sourcing/testing/event-sourcing-test-module';
@@ -16,7 +18,9 @@ import { JetStreamProbe } from '../testing/jetstream-messages';
 import { MACHINE_NATS_URL, NatsTestServer, uniqueName } from '../testing/nats-test-server';
 import { INTEGRATION_EVENTS, IntegrationEventsRelay } from './integration-events.relay';
 
-@EventType('outbox-test.parcel-sent.v1', { public: true })
+@EventType('outbox-test.parcel-sent.v1', eventData({ parcelId: Type.String(), grams: Type.Integer() }), {
+  public: true,
+})
 class ParcelSent {
   constructor(
     readonly parcelId: string,
@@ -24,7 +28,7 @@ class ParcelSent {
   ) {}
 }
 
-@EventType('outbox-test.parcel-weighed.v1')
+@EventType('outbox-test.parcel-weighed.v1', eventData({ grams: Type.Integer() }))
 class ParcelWeighed {
   constructor(readonly grams: number) {}
 }

@@ -9,6 +9,7 @@ export class PlaceOrder extends Command<CommandResult> {
     readonly customerId: string,
     readonly lines: OrderLine[],
     readonly totalCents: number,
+    readonly currency: string,
     readonly context: CommandContext = newCommandContext(),
   ) {
     super();

@@ -24,15 +24,16 @@ export class Order extends EventSourcedAggregate {
   private customer = '';
   private orderLines: OrderLine[] = [];
   private total = 0;
+  private orderCurrency = '';
 
   static idForCart(cartId: string): string {
     return uuidV5(cartId, ORDER_ID_NAMESPACE);
   }
 
-  static place(cartId: string, customerId: string, lines: OrderLine[], totalCents: number): Order {
+  static place(cartId: string, customerId: string, lines: OrderLine[], totalCents: number, currency: string): Order {
     const order = new Order(Order.idForCart(cartId));
     if (lines.length === 0) throw new EmptyOrder(order.id);
-    order.apply(new OrderPlaced(order.id, cartId, customerId, lines, totalCents));
+    order.apply(new OrderPlaced(order.id, cartId, customerId, lines, totalCents, currency));
     return order;
   }
 
@@ -54,6 +55,11 @@ export class Order extends EventSourcedAggregate {
 
   get totalCents(): number {
     return this.total;
+  }
+
+  /** The cart's currency, in which the total is and the payment must be. */
+  get currency(): string {
+    return this.orderCurrency;
   }
 
   pay(amountCents: number): void {
@@ -82,6 +88,7 @@ export class Order extends EventSourcedAggregate {
     this.customer = event.customerId;
     this.orderLines = event.lines.map((line) => ({ ...line }));
     this.total = event.totalCents;
+    this.orderCurrency = event.currency;
   }
 
   @On(OrderPaid)

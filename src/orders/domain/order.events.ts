@@ -1,4 +1,7 @@
-import { EventType } from '../../event-sourcing/event-type';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../../event-sourcing/event-schema';
+import { declareUpcaster, EventType } from '../../event-sourcing/event-type';
+import { currencyCode, DEFAULT_CURRENCY } from '../../shopping-carts/domain/currency';
 
 export interface OrderLine {
   productId: string;
@@ -6,8 +9,65 @@ export interface OrderLine {
   unitPriceCents: number;
 }
 
-@EventType('order.placed.v1', { public: true })
+// Examples are what the event catalog shows.
+const orderId = Type.String({
+  minLength: 1,
+  description: 'The order (a UUID v5 of its cart id)',
+  examples: ['8a0f6d2c-1b3e-5f4a-9c7d-2e1f0a9b8c7d'],
+});
+const cartId = Type.String({ minLength: 1, examples: ['3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11'] });
+const customerId = Type.String({ minLength: 1, examples: ['customer-42'] });
+const cents = Type.Integer({ minimum: 0 });
+const orderLine = eventData({
+  productId: Type.String({ minLength: 1, examples: ['running-shoes'] }),
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceCents: cents,
+});
+
+@EventType(
+  'order.placed.v2',
+  eventData({ orderId, cartId, customerId, lines: Type.Array(orderLine), totalCents: cents, currency: currencyCode }),
+  { public: true },
+)
 export class OrderPlaced {
+  constructor(
+    readonly orderId: string,
+    readonly cartId: string,
+    readonly customerId: string,
+    readonly lines: OrderLine[],
+    readonly totalCents: number,
+    readonly currency: string,
+  ) {}
+}
+
+@EventType('order.paid.v1', eventData({ orderId, amountCents: cents }), { public: true })
+export class OrderPaid {
+  constructor(
+    readonly orderId: string,
+    readonly amountCents: number,
+  ) {}
+}
+
+@EventType('order.shipped.v1', eventData({ orderId }), { public: true })
+export class OrderShipped {
+  constructor(readonly orderId: string) {}
+}
+
+@EventType('order.cancelled.v1', eventData({ orderId, reason: Type.String() }), { public: true })
+export class OrderCancelled {
+  constructor(
+    readonly orderId: string,
+    readonly reason: string,
+  ) {}
+}
+
+// The shape stored before carts had a currency. Never appended again; read as order.placed.v2.
+
+@EventType(
+  'order.placed.v1',
+  eventData({ orderId, cartId, customerId, lines: Type.Array(orderLine), totalCents: cents }),
+)
+export class OrderPlacedV1 {
   constructor(
     readonly orderId: string,
     readonly cartId: string,
@@ -17,23 +77,4 @@ export class OrderPlaced {
   ) {}
 }
 
-@EventType('order.paid.v1', { public: true })
-export class OrderPaid {
-  constructor(
-    readonly orderId: string,
-    readonly amountCents: number,
-  ) {}
-}
-
-@EventType('order.shipped.v1', { public: true })
-export class OrderShipped {
-  constructor(readonly orderId: string) {}
-}
-
-@EventType('order.cancelled.v1', { public: true })
-export class OrderCancelled {
-  constructor(
-    readonly orderId: string,
-    readonly reason: string,
-  ) {}
-}
+declareUpcaster(OrderPlacedV1, OrderPlaced, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));

@@ -31,7 +31,7 @@ const { given } = commandScenario({
   handlers: [PlaceOrderHandler, PayOrderHandler, ShipOrderHandler, CancelOrderHandler],
 });
 
-const placed = () => new OrderPlaced(orderId, cartId, 'customer-1', lines, 10_750);
+const placed = () => new OrderPlaced(orderId, cartId, 'customer-1', lines, 10_750, 'USD');
 const paid = () => new OrderPaid(orderId, 10_750);
 const cancelled = () => new OrderCancelled(orderId, 'changed my mind');
 
@@ -44,14 +44,14 @@ describe('order ids', () => {
 });
 
 describe('an order not placed yet', () => {
-  it('is placed from a checked-out cart with its lines and total', () =>
+  it('is placed from a checked-out cart with its lines, total and currency', () =>
     given()
-      .when(new PlaceOrder(cartId, 'customer-1', lines, 10_750))
+      .when(new PlaceOrder(cartId, 'customer-1', lines, 10_750, 'USD'))
       .then(placed()));
 
   it('is not placed without lines', () =>
     given()
-      .when(new PlaceOrder(cartId, 'customer-1', [], 0))
+      .when(new PlaceOrder(cartId, 'customer-1', [], 0, 'USD'))
       .thenFails(EmptyOrder));
 
   it('cannot be paid', () => given().when(new PayOrder(orderId, 10_750)).thenFails(AggregateNotFound));
@@ -60,7 +60,7 @@ describe('an order not placed yet', () => {
 describe('a placed order', () => {
   it('is not placed a second time: placing it again succeeds and appends nothing', () =>
     given(placed())
-      .when(new PlaceOrder(cartId, 'customer-1', lines, 10_750))
+      .when(new PlaceOrder(cartId, 'customer-1', lines, 10_750, 'USD'))
       .then());
 
   it('is paid with exactly its total', () => given(placed()).when(new PayOrder(orderId, 10_750)).then(paid()));

@@ -51,6 +51,9 @@ export class OrderResponse {
   @ApiProperty({ type: 'integer', example: 9998 })
   totalCents!: number;
 
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code; every amount is in its minor units (cents)' })
+  currency!: string;
+
   @ApiProperty({ type: 'integer', example: 2 })
   version!: number;
 }

@@ -10,6 +10,7 @@ export interface OrderView {
   status: OrderStatusView;
   lines: OrderLine[];
   totalCents: number;
+  currency: string;
   version: number;
 }
 
@@ -17,7 +18,16 @@ export interface OrderView {
  * The view with one key order at every depth. The lines come from the checkout event, which
  * PostgreSQL's jsonb hands back in its own key order; the JSON answered is the same on every engine.
  */
-export function orderView({ orderId, cartId, customerId, status, lines, totalCents, version }: OrderView): OrderView {
+export function orderView({
+  orderId,
+  cartId,
+  customerId,
+  status,
+  lines,
+  totalCents,
+  currency,
+  version,
+}: OrderView): OrderView {
   return {
     orderId,
     cartId,
@@ -25,6 +35,7 @@ export function orderView({ orderId, cartId, customerId, status, lines, totalCen
     status,
     lines: lines.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
     totalCents,
+    currency,
     version,
   };
 }

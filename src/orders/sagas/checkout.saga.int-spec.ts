@@ -37,7 +37,7 @@ describe('the checkout saga', () => {
   ): Promise<RecordedEvent> {
     const cartId = randomUUID();
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
-    await store.append(`shopping-cart-${cartId}`, NO_STREAM, [new CartCheckedOut(cartId, 'ann', lines, total)], {
+    await store.append(`shopping-cart-${cartId}`, NO_STREAM, [new CartCheckedOut(cartId, 'ann', lines, total, 'GBP')], {
       metadata: {
         correlationId: 'checkout-correlation',
         commandId: 'checkout-command',
@@ -64,6 +64,7 @@ describe('the checkout saga', () => {
         'ann',
         [{ productId: 'shoes', quantity: 2, unitPriceCents: 5000 }],
         10_000,
+        'GBP',
       ),
     );
     expect(placed!.metadata).toMatchObject({ correlationId: 'checkout-correlation', causationId: checkout.eventId });

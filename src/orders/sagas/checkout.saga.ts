@@ -19,8 +19,8 @@ export class CheckoutSaga implements Saga {
     return events$.pipe(
       ofRecordedType(CartCheckedOut),
       map((recorded) => {
-        const { cartId, customerId, lines, totalCents } = recorded.event;
-        return new PlaceOrder(cartId, customerId, lines, totalCents, causedBy(CHECKOUT_SAGA, recorded));
+        const { cartId, customerId, lines, totalCents, currency } = recorded.event;
+        return new PlaceOrder(cartId, customerId, lines, totalCents, currency, causedBy(CHECKOUT_SAGA, recorded));
       }),
     );
   }

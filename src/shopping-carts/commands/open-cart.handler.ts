@@ -7,7 +7,8 @@ import { OpenCart } from './open-cart.command';
 export class OpenCartHandler implements ICommandHandler<OpenCart> {
   constructor(private readonly carts: AggregateRepository) {}
 
-  execute({ cartId, customerId, context }: OpenCart): Promise<CommandResult> {
-    return this.carts.create(ShoppingCart.open(cartId, customerId), context);
+  // Async, so a refused currency rejects the command's promise instead of throwing out of the bus.
+  async execute({ cartId, customerId, currency, context }: OpenCart): Promise<CommandResult> {
+    return await this.carts.create(ShoppingCart.open(cartId, customerId, currency), context);
   }
 }

@@ -12,14 +12,17 @@ import {
   PriceRequired,
   ProductNotInCart,
   TooManyLines,
+  UnsupportedCurrency,
 } from './shopping-cart.errors';
+import { Currency, DEFAULT_CURRENCY, SUPPORTED_CURRENCIES } from './currency';
 import { CartCheckedOut, CartLine, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from './shopping-cart.events';
 
 export type CartStatus = 'open' | 'checked_out';
 
-/** Schema version 1 of a cart snapshot. */
+/** Schema version 2 of a cart snapshot (version 1, before currencies, had no `currency`). */
 interface CartSnapshot {
   customerId: string;
+  currency: string;
   status: CartStatus;
   lines: CartLine[];
 }
@@ -30,20 +33,26 @@ interface CartSnapshot {
  */
 export class ShoppingCart extends EventSourcedAggregate {
   static readonly streamCategory = 'shopping-cart';
-  static readonly snapshots = { every: 100, schemaVersion: 1 };
+  static readonly snapshots = { every: 100, schemaVersion: 2 };
 
   private customer = '';
+  private cartCurrency: string = DEFAULT_CURRENCY;
   private state: CartStatus = 'open';
   private readonly lineItems = new Map<string, { quantity: number; unitPriceCents: number }>();
 
-  static open(cartId: string, customerId: string): ShoppingCart {
+  static open(cartId: string, customerId: string, currency: Currency = DEFAULT_CURRENCY): ShoppingCart {
+    if (!SUPPORTED_CURRENCIES.includes(currency)) throw new UnsupportedCurrency(currency);
     const cart = new ShoppingCart(cartId);
-    cart.apply(new CartOpened(cartId, customerId));
+    cart.apply(new CartOpened(cartId, customerId, currency));
     return cart;
   }
 
   get customerId(): string {
     return this.customer;
+  }
+
+  get currency(): string {
+    return this.cartCurrency;
   }
 
   get status(): CartStatus {
@@ -86,16 +95,17 @@ export class ShoppingCart extends EventSourcedAggregate {
   checkOut(): void {
     this.assertOpen();
     if (this.lineItems.size === 0) throw new EmptyCartCannotBeCheckedOut(this.id);
-    this.apply(new CartCheckedOut(this.id, this.customer, this.lines, this.totalCents));
+    this.apply(new CartCheckedOut(this.id, this.customer, this.lines, this.totalCents, this.cartCurrency));
   }
 
   protected override snapshotState(): CartSnapshot {
-    return { customerId: this.customer, status: this.state, lines: this.lines };
+    return { customerId: this.customer, currency: this.cartCurrency, status: this.state, lines: this.lines };
   }
 
   protected override restoreState(state: unknown): void {
-    const { customerId, status, lines } = state as CartSnapshot;
+    const { customerId, currency, status, lines } = state as CartSnapshot;
     this.customer = customerId;
+    this.cartCurrency = currency;
     this.state = status;
     this.lineItems.clear();
     for (const { productId, quantity, unitPriceCents } of lines)
@@ -109,6 +119,7 @@ export class ShoppingCart extends EventSourcedAggregate {
   @On(CartOpened)
   protected opened(event: CartOpened): void {
     this.customer = event.customerId;
+    this.cartCurrency = event.currency;
   }
 
   @On(ItemAddedToCart)

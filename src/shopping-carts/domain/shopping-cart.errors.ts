@@ -67,3 +67,10 @@ export const MAX_QUANTITY = 10_000;
 /** Distinct products per cart: bounds the cart's snapshot, its read-model row and its checkout event. */
 export const MAX_LINES = 1000;
 export const MAX_UNIT_PRICE_CENTS = 100_000_000;
+
+export class UnsupportedCurrency extends DomainRuleViolation {
+  readonly code = 'unsupported-currency';
+  constructor(currency: string) {
+    super(`Currency ${currency} is not supported`);
+  }
+}

@@ -1,4 +1,7 @@
-import { EventType } from '../../event-sourcing/event-type';
+import { Type } from '@sinclair/typebox';
+import { eventData } from '../../event-sourcing/event-schema';
+import { declareUpcaster, EventType } from '../../event-sourcing/event-type';
+import { currencyCode, DEFAULT_CURRENCY } from './currency';
 
 /** One line of a cart as it stood when the cart was checked out. */
 export interface CartLine {
@@ -7,16 +10,30 @@ export interface CartLine {
   unitPriceCents: number;
 }
 
-@EventType('shopping-cart.opened.v1')
+// Examples are what the event catalog shows.
+const cartId = Type.String({
+  minLength: 1,
+  description: 'The cart (a UUID)',
+  examples: ['3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11'],
+});
+const customerId = Type.String({ minLength: 1, examples: ['customer-42'] });
+const productId = Type.String({ minLength: 1, examples: ['running-shoes'] });
+const quantity = Type.Integer({ minimum: 1 });
+const cents = Type.Integer({ minimum: 0 });
+const cartLine = eventData({ productId, quantity, unitPriceCents: cents });
+
+@EventType('shopping-cart.opened.v2', eventData({ cartId, customerId, currency: currencyCode }))
 export class CartOpened {
   constructor(
     readonly cartId: string,
     readonly customerId: string,
+    /** What every price and total of the cart counts in. */
+    readonly currency: string,
   ) {}
 }
 
 /** `unitPriceCents` is the price the line has from now on (a repeat add without a price keeps the old one). */
-@EventType('shopping-cart.item-added.v1')
+@EventType('shopping-cart.item-added.v1', eventData({ cartId, productId, quantity, unitPriceCents: cents }))
 export class ItemAddedToCart {
   constructor(
     readonly cartId: string,
@@ -26,7 +43,7 @@ export class ItemAddedToCart {
   ) {}
 }
 
-@EventType('shopping-cart.item-removed.v1')
+@EventType('shopping-cart.item-removed.v1', eventData({ cartId, productId, quantity }))
 export class ItemRemovedFromCart {
   constructor(
     readonly cartId: string,
@@ -35,9 +52,37 @@ export class ItemRemovedFromCart {
   ) {}
 }
 
-/** Carries the final lines and total, so downstream contexts need not replay the cart. */
-@EventType('shopping-cart.checked-out.v1', { public: true })
+/** Carries the final lines, total and currency, so downstream contexts need not replay the cart. */
+@EventType(
+  'shopping-cart.checked-out.v2',
+  eventData({ cartId, customerId, lines: Type.Array(cartLine), totalCents: cents, currency: currencyCode }),
+  { public: true },
+)
 export class CartCheckedOut {
+  constructor(
+    readonly cartId: string,
+    readonly customerId: string,
+    readonly lines: CartLine[],
+    readonly totalCents: number,
+    readonly currency: string,
+  ) {}
+}
+
+// Shapes stored before carts had a currency. Never appended again; read as the versions above.
+
+@EventType('shopping-cart.opened.v1', eventData({ cartId, customerId }))
+export class CartOpenedV1 {
+  constructor(
+    readonly cartId: string,
+    readonly customerId: string,
+  ) {}
+}
+
+@EventType(
+  'shopping-cart.checked-out.v1',
+  eventData({ cartId, customerId, lines: Type.Array(cartLine), totalCents: cents }),
+)
+export class CartCheckedOutV1 {
   constructor(
     readonly cartId: string,
     readonly customerId: string,
@@ -45,3 +90,6 @@ export class CartCheckedOut {
     readonly totalCents: number,
   ) {}
 }
+
+declareUpcaster(CartOpenedV1, CartOpened, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
+declareUpcaster(CartCheckedOutV1, CartCheckedOut, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));

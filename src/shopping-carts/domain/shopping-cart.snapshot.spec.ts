@@ -16,7 +16,7 @@ const histories = fc
     { maxLength: 40 },
   )
   .map((intents) => {
-    const cart = ShoppingCart.open(cartId, 'customer');
+    const cart = ShoppingCart.open(cartId, 'customer', 'NOK');
     for (const [intent, productId, quantity] of intents) {
       try {
         if (intent === 'add') cart.addItem(productId, quantity, quantity * 100);
@@ -31,6 +31,7 @@ const histories = fc
 
 const stateOf = (cart: ShoppingCart) => ({
   customerId: cart.customerId,
+  currency: cart.currency,
   status: cart.status,
   lines: cart.lines,
   totalCents: cart.totalCents,

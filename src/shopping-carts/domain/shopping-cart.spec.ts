@@ -20,8 +20,17 @@ import {
   PriceRequired,
   ProductNotInCart,
   TooManyLines,
+  UnsupportedCurrency,
 } from './shopping-cart.errors';
-import { CartCheckedOut, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from './shopping-cart.events';
+import type { Currency } from './currency';
+import {
+  CartCheckedOut,
+  CartCheckedOutV1,
+  CartOpened,
+  CartOpenedV1,
+  ItemAddedToCart,
+  ItemRemovedFromCart,
+} from './shopping-cart.events';
 
 const cartId = '0b9c6c52-4f55-4f4b-9d0c-7a1f2e3d4c5b';
 const { given } = commandScenario({
@@ -29,14 +38,26 @@ const { given } = commandScenario({
   handlers: [OpenCartHandler, AddItemToCartHandler, RemoveItemFromCartHandler, CheckOutCartHandler],
 });
 
-const opened = () => new CartOpened(cartId, 'customer-1');
+const opened = () => new CartOpened(cartId, 'customer-1', 'EUR');
 const added = (productId: string, quantity: number, unitPriceCents: number) =>
   new ItemAddedToCart(cartId, productId, quantity, unitPriceCents);
 const removed = (productId: string, quantity: number) => new ItemRemovedFromCart(cartId, productId, quantity);
 
 describe('a cart that does not exist yet', () => {
-  it('can be opened for a customer', () =>
-    given().when(new OpenCart(cartId, 'customer-1')).then(new CartOpened(cartId, 'customer-1')));
+  it('can be opened for a customer, in euros unless told otherwise', () =>
+    given()
+      .when(new OpenCart(cartId, 'customer-1'))
+      .then(new CartOpened(cartId, 'customer-1', 'EUR')));
+
+  it('can be opened in another supported currency', () =>
+    given()
+      .when(new OpenCart(cartId, 'customer-1', 'CHF'))
+      .then(new CartOpened(cartId, 'customer-1', 'CHF')));
+
+  it('cannot be opened in a currency it does not support', () =>
+    given()
+      .when(new OpenCart(cartId, 'customer-1', 'XAU' as Currency))
+      .thenFails(UnsupportedCurrency, /XAU/));
 
   it('cannot take items', () =>
     given()
@@ -141,8 +162,44 @@ describe('a cart holding a product', () => {
             { productId: 'socks', quantity: 3, unitPriceCents: 250 },
           ],
           10_750,
+          'EUR',
         ),
       ));
+
+  it('checks out in the currency it was opened in', () =>
+    given(new CartOpened(cartId, 'customer-1', 'SEK'), added('shoes', 1, 100))
+      .when(new CheckOutCart(cartId))
+      .then(
+        new CartCheckedOut(
+          cartId,
+          'customer-1',
+          [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }],
+          100,
+          'SEK',
+        ),
+      ));
+});
+
+describe('a cart stored before carts had a currency', () => {
+  const openedV1 = () => new CartOpenedV1(cartId, 'customer-1');
+
+  it('is read as opened in euros, and checks out in euros', () =>
+    given(openedV1(), added('shoes', 1, 100))
+      .when(new CheckOutCart(cartId))
+      .then(
+        new CartCheckedOut(
+          cartId,
+          'customer-1',
+          [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }],
+          100,
+          'EUR',
+        ),
+      ));
+
+  it('is read as checked out when its stored checkout is the old version', () =>
+    given(openedV1(), added('shoes', 1, 100), new CartCheckedOutV1(cartId, 'customer-1', [], 100))
+      .when(new AddItemToCart(cartId, 'socks', 1, 100))
+      .thenFails(CartAlreadyCheckedOut));
 });
 
 describe('a cart holding the most distinct products it may', () => {
@@ -169,7 +226,7 @@ describe('a checked-out cart', () => {
     [
       opened(),
       added('shoes', 1, 100),
-      new CartCheckedOut(cartId, 'customer-1', [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }], 100),
+      new CartCheckedOut(cartId, 'customer-1', [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }], 100, 'EUR'),
     ] as const;
 
   it('refuses new items', () =>

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { CodePointLength, lengthRule } from '../../http/code-point-length';
 import { QueryInteger } from '../../http/query-integer';
 import { ConsistentReadQuery } from '../../http/read-queries';
+import { DEFAULT_CURRENCY, SUPPORTED_CURRENCIES } from '../domain/currency';
+import type { Currency } from '../domain/currency';
 import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS } from '../domain/shopping-cart.errors';
 
 export class OpenCartRequest {
@@ -10,6 +12,17 @@ export class OpenCartRequest {
   @IsString()
   @CodePointLength(1, 100)
   customerId!: string;
+
+  @ApiPropertyOptional({
+    enum: SUPPORTED_CURRENCIES,
+    default: DEFAULT_CURRENCY,
+    example: 'EUR',
+    description: 'ISO 4217 code of the currency every price in the cart counts in (minor units, cents)',
+  })
+  // Absent means the default; null is not a currency and is refused.
+  @ValidateIf((_, value) => value !== undefined)
+  @IsIn(SUPPORTED_CURRENCIES, { message: `currency must be one of ${SUPPORTED_CURRENCIES.join(', ')}` })
+  currency?: Currency;
 }
 
 export class AddItemRequest {

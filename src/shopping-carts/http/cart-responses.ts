@@ -51,6 +51,9 @@ export class CartResponse {
   @ApiProperty({ type: 'integer', example: 9998 })
   totalCents!: number;
 
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code; every amount is in its minor units (cents)' })
+  currency!: string;
+
   @ApiProperty({ type: 'integer', example: 3 })
   version!: number;
 }
@@ -67,6 +70,9 @@ export class CustomerCartResponse {
 
   @ApiProperty({ type: 'integer', example: 10748 })
   totalCents!: number;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code; every amount is in its minor units (cents)' })
+  currency!: string;
 
   @ApiProperty({ type: 'integer', example: 5 })
   version!: number;

@@ -96,7 +96,9 @@ export class ShoppingCartsController {
     @CommandContextFrom() context: CommandContext,
     @Res({ passthrough: true }) response: Response,
   ): Promise<CartCommandResponse> {
-    const result = toResponse(await this.commands.execute(new OpenCart(randomUUID(), body.customerId, context)));
+    const result = toResponse(
+      await this.commands.execute(new OpenCart(randomUUID(), body.customerId, body.currency, context)),
+    );
     response.location(`/carts/${result.cartId}`);
     return result;
   }

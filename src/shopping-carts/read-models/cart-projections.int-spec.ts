@@ -6,7 +6,13 @@ import { SubscriptionRunner } from '../../event-sourcing/subscriptions/subscript
 import { createEventSourcingTestModule } from '../../event-sourcing/testing/event-sourcing-test-module';
 import { PrimaryKeyLookup } from '../../event-sourcing/typeorm/primary-key-lookup';
 import { Transactions } from '../../event-sourcing/typeorm/transactions';
-import { CartCheckedOut, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from '../domain/shopping-cart.events';
+import {
+  CartCheckedOut,
+  CartOpened,
+  CartOpenedV1,
+  ItemAddedToCart,
+  ItemRemovedFromCart,
+} from '../domain/shopping-cart.events';
 import { ShoppingCartsModule } from '../shopping-carts.module';
 import { CartDetails } from './cart-details/cart-details.entity';
 import { CART_DETAILS, CartDetailsProjection } from './cart-details/cart-details.projection';
@@ -45,11 +51,11 @@ describe('cart projections on SQLite', () => {
     customers: await dataSource.getRepository(CustomerCart).find({ order: { cartId: 'ASC' } }),
   });
 
-  /** A few carts through every kind of event. */
+  /** A few carts through every kind of event; the second was stored before carts had a currency. */
   async function someHistory(): Promise<{ first: string; second: string; position: number }> {
     const [first, second] = [randomUUID(), randomUUID()];
-    await append(first, new CartOpened(first, 'ann'), new ItemAddedToCart(first, 'shoes', 2, 5000));
-    await append(second, new CartOpened(second, 'ann'), new ItemAddedToCart(second, 'hat', 1, 1500));
+    await append(first, new CartOpened(first, 'ann', 'USD'), new ItemAddedToCart(first, 'shoes', 2, 5000));
+    await append(second, new CartOpenedV1(second, 'ann'), new ItemAddedToCart(second, 'hat', 1, 1500));
     await append(
       first,
       new ItemAddedToCart(first, 'socks', 3, 250),
@@ -66,6 +72,7 @@ describe('cart projections on SQLite', () => {
           { productId: 'socks', quantity: 2, unitPriceCents: 250 },
         ],
         14_000,
+        'USD',
       ),
     );
     return { first, second, position };
@@ -78,6 +85,7 @@ describe('cart projections on SQLite', () => {
     expect(details.find((row) => row.cartId === first)).toEqual({
       cartId: first,
       customerId: 'ann',
+      currency: 'USD',
       status: 'checked_out',
       items: [
         { productId: 'shoes', quantity: 3, unitPriceCents: 4500, lineTotalCents: 13_500 },
@@ -88,6 +96,7 @@ describe('cart projections on SQLite', () => {
     });
     expect(customers.find((row) => row.cartId === second)).toMatchObject({
       customerId: 'ann',
+      currency: 'EUR',
       status: 'open',
       itemCount: 1,
       totalCents: 1500,
@@ -103,7 +112,15 @@ describe('cart projections on SQLite', () => {
     for (const cartId of [first, second]) {
       const found = await lookup.find(cartId);
       expect(found).toEqual({ ...(await dataSource.getRepository(CartDetails).findOneBy({ cartId })) });
-      expect(Object.keys(found!)).toEqual(['cartId', 'customerId', 'status', 'items', 'totalCents', 'version']);
+      expect(Object.keys(found!)).toEqual([
+        'cartId',
+        'customerId',
+        'currency',
+        'status',
+        'items',
+        'totalCents',
+        'version',
+      ]);
     }
     expect(await lookup.find(randomUUID())).toBeNull();
   });
@@ -112,7 +129,7 @@ describe('cart projections on SQLite', () => {
     const cartId = randomUUID();
     const position = await append(
       cartId,
-      new CartOpened(cartId, 'bob'),
+      new CartOpened(cartId, 'bob', 'EUR'),
       new ItemAddedToCart(cartId, 'shoes', 1, 100),
       new ItemAddedToCart(cartId, 'hat', 1, 200),
       new ItemRemovedFromCart(cartId, 'shoes', 1),

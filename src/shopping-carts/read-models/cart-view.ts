@@ -4,6 +4,7 @@ import type { CartLineView } from './cart-lines';
 export interface CartView {
   cartId: string;
   customerId: string;
+  currency: string;
   status: 'open' | 'checked_out';
   items: CartLineView[];
   totalCents: number;

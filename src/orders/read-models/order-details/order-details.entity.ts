@@ -17,6 +17,10 @@ export class OrderDetails {
   @Column({ name: 'customer_id', type: 'varchar' })
   customerId!: string;
 
+  /** ISO 4217; rows written before currencies existed got EUR from the migration, as their events read. */
+  @Column({ type: 'varchar' })
+  currency!: string;
+
   @Column({ type: 'varchar' })
   status!: OrderStatusView;
 

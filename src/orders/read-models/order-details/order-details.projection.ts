@@ -42,6 +42,7 @@ export class OrderDetailsProjection extends RowProjection<OrderDetails> {
         status: 'placed',
         lines: event.lines,
         totalCents: event.totalCents,
+        currency: event.currency,
         version: streamVersion,
         placedPosition: position,
       });

@@ -18,6 +18,7 @@ export class GetOrderAtVersionHandler implements IQueryHandler<GetOrderAtVersion
       status: order.status,
       lines: order.lines,
       totalCents: order.totalCents,
+      currency: order.currency,
       version: order.version,
     });
   }

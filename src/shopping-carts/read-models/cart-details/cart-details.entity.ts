@@ -11,6 +11,10 @@ export class CartDetails {
   @Column({ name: 'customer_id', type: 'varchar' })
   customerId!: string;
 
+  /** ISO 4217; rows written before currencies existed got EUR from the migration, as their events read. */
+  @Column({ type: 'varchar' })
+  currency!: string;
+
   @Column({ type: 'varchar' })
   status!: 'open' | 'checked_out';
 

@@ -25,6 +25,7 @@ export class CartDetailsProjection extends RowProjection<CartDetails> {
       return Object.assign(new CartDetails(), {
         cartId: event.cartId,
         customerId: event.customerId,
+        currency: event.currency,
         status: 'open',
         items: [],
         totalCents: 0,

@@ -14,6 +14,7 @@ export class GetCartAtVersionHandler implements IQueryHandler<GetCartAtVersion> 
     return {
       cartId,
       customerId: cart.customerId,
+      currency: cart.currency,
       status: cart.status,
       items: cart.lines.map((line) => ({ ...line, lineTotalCents: line.quantity * line.unitPriceCents })),
       totalCents: cart.totalCents,

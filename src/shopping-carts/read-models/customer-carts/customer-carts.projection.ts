@@ -28,6 +28,7 @@ export class CustomerCartsProjection extends RowProjection<CustomerCart> {
       return Object.assign(new CustomerCart(), {
         cartId: event.cartId,
         customerId: event.customerId,
+        currency: event.currency,
         status: 'open',
         itemCount: 0,
         totalCents: 0,

@@ -17,11 +17,12 @@ export class ListCustomerCartsHandler implements IQueryHandler<ListCustomerCarts
     const carts = await this.transactions.read((manager) =>
       manager.find(CustomerCart, { where: { customerId }, order: { openedPosition: 'DESC' } }),
     );
-    return carts.map(({ cartId, status, itemCount, totalCents, version }) => ({
+    return carts.map(({ cartId, status, itemCount, totalCents, currency, version }) => ({
       cartId,
       status,
       itemCount,
       totalCents,
+      currency,
       version,
     }));
   }

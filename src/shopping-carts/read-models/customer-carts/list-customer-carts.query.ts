@@ -5,6 +5,7 @@ export interface CustomerCartView {
   status: 'open' | 'checked_out';
   itemCount: number;
   totalCents: number;
+  currency: string;
   version: number;
 }
 

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import request from 'supertest';
+import { declaredEventTypes } from '../src/event-sourcing/event-type';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface Message {
+  name: string;
+  title: string;
+  payload: { properties: { type: { const: string }; data: unknown } };
+  examples: { payload: { type: string; data: unknown } }[];
+  'x-aggregates': string[];
+  'x-projections': string[];
+  'x-sagas': string[];
+  'x-upcast-to'?: string;
+  'x-upcast-from': string[][];
+}
+interface AsyncApi {
+  asyncapi: string;
+  channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+  components: { messages: Record<string, Message> };
+}
+
+const SUPERSEDED = ['order.placed.v1', 'shopping-cart.checked-out.v1', 'shopping-cart.opened.v1'];
+/** Every declared type but the superseded ones; a generated context adds its own. */
+const current = () => [...declaredEventTypes().keys()].filter((type) => !SUPERSEDED.includes(type)).sort();
+
+describe('the event catalog', () => {
+  let test: TestApp;
+  let document: AsyncApi;
+  const message = (type: string) => document.components.messages[type]!;
+
+  beforeAll(async () => {
+    test = await startTestApp({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'a-secret-of-at-least-32-characters!!' });
+    document = (await request(test.url).get('/asyncapi.json').expect(200)).body as AsyncApi;
+  });
+  afterAll(() => test.close());
+
+  it('is an AsyncAPI 3.0 document the official parser accepts without errors or warnings', async () => {
+    const { document: parsed, diagnostics } = await new Parser().parse(JSON.stringify(document));
+    // Information and hints, such as "a newer AsyncAPI version exists", are fine.
+    const serious = [DiagnosticSeverity.Error, DiagnosticSeverity.Warning];
+    expect(diagnostics.filter((d) => serious.includes(d.severity)).map((d) => `${d.code}: ${d.message}`)).toEqual([]);
+    expect(parsed?.version()).toBe('3.0.0');
+    expect(
+      parsed
+        ?.components()
+        .messages()
+        .all()
+        .map((parsedMessage) => parsedMessage.id())
+        .sort(),
+    ).toEqual([...declaredEventTypes().keys()].sort());
+  });
+
+  it('has one message per registered event type and version, its data schema the declared one', () => {
+    expect(Object.keys(document.components.messages).sort()).toEqual([...declaredEventTypes().keys()].sort());
+    for (const [type, declared] of declaredEventTypes()) {
+      expect(message(type).payload.properties.type.const).toBe(type);
+      expect(message(type).payload.properties.data).toEqual(JSON.parse(JSON.stringify(declared.schema)));
+      expect(message(type).title).toBe(declared.eventClass.name);
+      const example = message(type).examples[0]!.payload;
+      expect(example.type).toBe(type);
+      expect(TypeCompiler.Compile(declared.schema).Check(example.data)).toBe(true);
+    }
+  });
+
+  it('names the aggregate that emits each event and the projections and sagas that consume it', () => {
+    expect(message('shopping-cart.opened.v2')).toMatchObject({
+      'x-aggregates': ['ShoppingCart'],
+      'x-projections': ['cart-details', 'customer-carts'],
+      'x-sagas': [],
+    });
+    expect(message('shopping-cart.checked-out.v2')).toMatchObject({
+      'x-aggregates': ['ShoppingCart'],
+      'x-projections': ['cart-details', 'customer-carts'],
+      'x-sagas': ['checkout-saga'],
+    });
+    expect(message('order.placed.v2')).toMatchObject({
+      'x-aggregates': ['Order'],
+      'x-projections': ['order-details'],
+      'x-sagas': [],
+    });
+  });
+
+  it('shows the upcaster chain from older versions, and feeds only the current ones live', () => {
+    expect(message('shopping-cart.opened.v2')['x-upcast-from']).toEqual([['shopping-cart.opened.v1']]);
+    expect(message('shopping-cart.opened.v1')['x-upcast-to']).toBe('shopping-cart.opened.v2');
+    expect(message('order.placed.v2')['x-upcast-from']).toEqual([['order.placed.v1']]);
+    expect(message('shopping-cart.item-added.v1')['x-upcast-from']).toEqual([]);
+    const live = Object.values(document.channels).find((channel) => channel.address === '/events/live');
+    expect(Object.keys(live!.messages).sort()).toEqual(current());
+    expect(current()).toEqual(expect.arrayContaining(['shopping-cart.opened.v2', 'order.placed.v2']));
+  });
+
+  it('is open like /docs, and serves the stylesheet of the page from the installed component alone', async () => {
+    const stylesheet = await request(test.url).get('/asyncapi/assets/default.min.css').expect(200);
+    expect(stylesheet.headers['content-type']).toMatch(/^text\/css/);
+    for (const other of ['standalone.js', '..%2Fpackage.json']) {
+      const missing = await request(test.url).get(`/asyncapi/assets/${other}`).expect(404);
+      expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('is linked from the OpenAPI description', async () => {
+    const openApi = (await request(test.url).get('/docs-json').expect(200)).body as { info: { description: string } };
+    expect(openApi.info.description).toContain('(/asyncapi)');
+  });
+});
