@@ -93,6 +93,13 @@ export async function post(path: string): Promise<void> {
   await send('POST', path);
 }
 
+/** A POST answered 202 with a Location to poll: that location. */
+export async function start(path: string): Promise<string> {
+  const location = (await send('POST', path)).headers.get('Location');
+  if (location === null) throw new ApiError(0, 'The service started the job but did not say where to follow it.');
+  return location;
+}
+
 /** The message to show for anything a call threw. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -130,6 +137,15 @@ export interface Subscription {
   leader: boolean;
   lastError: string | null;
   parked: { position: number; eventId: string; type: string; error: string; attempts: number; parkedAt: string }[];
+}
+
+/** A background hash-chain check of the whole log (POST /admin/integrity/checks). */
+export interface IntegrityCheck {
+  status: 'running' | 'done' | 'failed' | 'interrupted';
+  streamsChecked: number;
+  eventsChecked: number;
+  report: IntegrityReport | null;
+  error: string | null;
 }
 
 export interface IntegrityReport {

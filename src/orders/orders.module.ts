@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { natsConfig } from '../config/nats.config';
 import { CancelOrderHandler } from './commands/cancel-order.handler';
 import { PayOrderHandler } from './commands/pay-order.handler';
 import { PlaceOrderHandler } from './commands/place-order.handler';
@@ -21,7 +23,8 @@ export const inboundHandlers = [PaymentCapturedHandler];
 
 /** The orders bounded context: orders placed from checked-out carts, paid, shipped or cancelled. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderDetails])],
+  // The payments inbox reads its stream and subjects from the NATS settings.
+  imports: [TypeOrmModule.forFeature([OrderDetails]), ConfigModule.forFeature(natsConfig)],
   controllers: [OrdersController],
   providers: [...commandHandlers, ...queryHandlers, ...projections, ...sagas, ...inboundHandlers],
 })

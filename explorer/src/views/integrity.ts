@@ -1,4 +1,4 @@
-import { get, IntegrityReport, messageOf } from '../api.js';
+import { get, IntegrityCheck, IntegrityReport, messageOf, start } from '../api.js';
 import { alert, fill, h } from '../dom.js';
 import { heading, streamHref, type View } from '../main.js';
 
@@ -20,9 +20,16 @@ export const integrityView: View = (main) => {
     const streamId = field.value.trim();
     button.disabled = true;
     fill(result, h('p', {}, 'Checking every event’s hash…'));
-    get<IntegrityReport>(`/admin/integrity${streamId === '' ? '' : `?streamId=${encodeURIComponent(streamId)}`}`)
+    const report =
+      streamId === ''
+        ? wholeLog(
+            (check) => alive && fill(result, h('p', {}, progressOf(check))),
+            () => alive,
+          )
+        : get<IntegrityReport>(`/admin/integrity?streamId=${encodeURIComponent(streamId)}`);
+    report
       .then(
-        (report) => alive && fill(result, reportOf(report)),
+        (done) => alive && fill(result, reportOf(done)),
         (error: unknown) => alive && fill(result, alert(messageOf(error))),
       )
       .finally(() => (button.disabled = false));
@@ -41,6 +48,30 @@ export const integrityView: View = (main) => {
     alive = false;
   };
 };
+
+/**
+ * The whole log is checked as a background job on the service (a long scan never holds a request open):
+ * start it, then follow it until it ends.
+ */
+async function wholeLog(progress: (check: IntegrityCheck) => void, alive: () => boolean): Promise<IntegrityReport> {
+  const location = await start('/admin/integrity/checks');
+  for (;;) {
+    const check = await get<IntegrityCheck>(location);
+    if (check.status === 'done' && check.report !== null) return check.report;
+    if (check.status !== 'running') {
+      throw new Error(
+        `The integrity check ${check.status}${check.error === null ? '' : `: ${check.error}`}; run it again.`,
+      );
+    }
+    if (!alive()) throw new Error('left the page');
+    progress(check);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function progressOf({ streamsChecked, eventsChecked }: IntegrityCheck): string {
+  return `Checking every event’s hash… ${streamsChecked} streams and ${eventsChecked} events so far.`;
+}
 
 function reportOf({ ok, streamsChecked, eventsChecked, firstBroken }: IntegrityReport): HTMLElement {
   const counted = `${streamsChecked} stream${streamsChecked === 1 ? '' : 's'} and ${eventsChecked} event${eventsChecked === 1 ? '' : 's'} checked.`;
