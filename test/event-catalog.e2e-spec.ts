@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import request from 'supertest';
-import { declaredEventTypes } from '../src/event-sourcing/event-type';
+import { declaredEventTypes, publicEventTypes } from '../src/event-sourcing/event-type';
+import { PAYMENT_CAPTURED_DATA } from '../src/orders/inbound/payment-captured.handler';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface Message {
@@ -16,11 +17,25 @@ interface Message {
   'x-upcast-to'?: string;
   'x-upcast-from': string[][];
 }
+interface Channel {
+  address: string;
+  servers?: { $ref: string }[];
+  messages: Record<string, { $ref?: string; contentType?: string; payload?: CloudEventPayload }>;
+}
+interface CloudEventPayload {
+  required?: string[];
+  properties: Record<string, { const?: string; $ref?: string }>;
+}
 interface AsyncApi {
   asyncapi: string;
-  channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
+  servers: Record<string, { host: string; protocol: string; description?: string }>;
+  channels: Record<string, Channel>;
+  operations: Record<string, { action: string; channel: { $ref: string }; messages: { $ref: string }[] }>;
   components: { messages: Record<string, Message> };
 }
+
+const SUBJECT_PREFIX = 'acme.ledger';
+const PAYMENTS_SUBJECT_PREFIX = 'acme.payments';
 
 const SUPERSEDED = ['order.placed.v1', 'shopping-cart.checked-out.v1', 'shopping-cart.opened.v1'];
 /** Every declared type but the superseded ones; a generated context adds its own. */
@@ -32,7 +47,13 @@ describe('the event catalog', () => {
   const message = (type: string) => document.components.messages[type]!;
 
   beforeAll(async () => {
-    test = await startTestApp({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'a-secret-of-at-least-32-characters!!' });
+    // Without NATS_URL nothing connects to a broker; the subjects still follow the configured prefixes.
+    test = await startTestApp({
+      AUTH_MODE: 'jwt',
+      AUTH_JWT_SECRET: 'a-secret-of-at-least-32-characters!!',
+      NATS_SUBJECT_PREFIX: SUBJECT_PREFIX,
+      NATS_PAYMENTS_SUBJECT_PREFIX: PAYMENTS_SUBJECT_PREFIX,
+    });
     document = (await request(test.url).get('/asyncapi.json').expect(200)).body as AsyncApi;
   });
   afterAll(() => test.close());
@@ -51,6 +72,17 @@ describe('the event catalog', () => {
         .map((parsedMessage) => parsedMessage.id())
         .sort(),
     ).toEqual([...declaredEventTypes().keys()].sort());
+    const addresses = parsed
+      ?.channels()
+      .all()
+      .map((channel) => channel.address());
+    expect(addresses).toEqual(
+      expect.arrayContaining([
+        '/events/live',
+        `${PAYMENTS_SUBJECT_PREFIX}.captured`,
+        ...publicEventTypes().map((type) => `${SUBJECT_PREFIX}.${type}`),
+      ]),
+    );
   });
 
   it('has one message per registered event type and version, its data schema the declared one', () => {
@@ -91,6 +123,73 @@ describe('the event catalog', () => {
     const live = Object.values(document.channels).find((channel) => channel.address === '/events/live');
     expect(Object.keys(live!.messages).sort()).toEqual(current());
     expect(current()).toEqual(expect.arrayContaining(['shopping-cart.opened.v2', 'order.placed.v2']));
+  });
+
+  const channelAt = (address: string) => {
+    const found = Object.entries(document.channels).find(([, channel]) => channel.address === address);
+    expect(found).toBeDefined();
+    return { id: found![0], channel: found![1] };
+  };
+  const operationsOn = (channelId: string) =>
+    Object.values(document.operations).filter((operation) => operation.channel.$ref === `#/channels/${channelId}`);
+
+  it('serves the live feed over HTTP and the integration channels on the NATS server, a placeholder here', () => {
+    expect(document.servers.nats).toMatchObject({ host: '{host}', protocol: 'nats' });
+    expect(document.servers.nats!.description).toContain('NATS_URL is not set');
+    expect(channelAt('/events/live').channel.servers).toEqual([{ $ref: '#/servers/http' }]);
+    expect(channelAt(`${PAYMENTS_SUBJECT_PREFIX}.captured`).channel.servers).toEqual([{ $ref: '#/servers/nats' }]);
+  });
+
+  it('has a channel per public event type on its subject, sending it as a CloudEvent of its current schema', () => {
+    expect(publicEventTypes()).toEqual(expect.arrayContaining(['order.paid.v1', 'shopping-cart.checked-out.v2']));
+    const published = publicEventTypes().filter((type) => current().includes(type));
+    for (const type of published) {
+      const { id, channel } = channelAt(`${SUBJECT_PREFIX}.${type}`);
+      expect(channel.servers).toEqual([{ $ref: '#/servers/nats' }]);
+      expect(Object.keys(channel.messages)).toEqual([type]);
+      const cloudEvent = channel.messages[type]!;
+      expect(cloudEvent.contentType).toBe('application/cloudevents+json');
+      expect(cloudEvent.payload!.properties).toMatchObject({
+        specversion: { const: '1.0' },
+        type: { const: type },
+        source: { const: '/ledgerline' },
+        datacontenttype: { const: 'application/json' },
+        data: { $ref: `#/components/schemas/${type}` },
+      });
+      expect(cloudEvent.payload!.required).toEqual(
+        expect.arrayContaining(['id', 'subject', 'time', 'position', 'streamversion']),
+      );
+      expect(operationsOn(id)).toEqual([
+        {
+          action: 'send',
+          title: `Publish ${type}`,
+          channel: { $ref: `#/channels/${id}` },
+          messages: [{ $ref: `#/channels/${id}/messages/${type}` }],
+        },
+      ]);
+    }
+    const brokerChannels = Object.values(document.channels).filter((channel) =>
+      channel.address.startsWith(`${SUBJECT_PREFIX}.`),
+    );
+    expect(brokerChannels.map((channel) => channel.address).sort()).toEqual(
+      published.map((type) => `${SUBJECT_PREFIX}.${type}`),
+    );
+  });
+
+  it('receives payment.captured.v1 CloudEvents on the payments subject, with the data the adapter checks', () => {
+    const { id, channel } = channelAt(`${PAYMENTS_SUBJECT_PREFIX}.captured`);
+    const cloudEvent = channel.messages['payment.captured.v1']!;
+    expect(cloudEvent.payload!.required).toEqual(
+      expect.arrayContaining(['specversion', 'id', 'source', 'type', 'data']),
+    );
+    expect(cloudEvent.payload!.properties.type).toMatchObject({ const: 'payment.captured.v1' });
+    expect(cloudEvent.payload!.properties.data).toEqual(JSON.parse(JSON.stringify(PAYMENT_CAPTURED_DATA)));
+    expect(operationsOn(id)).toEqual([
+      expect.objectContaining({
+        action: 'receive',
+        messages: [{ $ref: `#/channels/${id}/messages/payment.captured.v1` }],
+      }),
+    ]);
   });
 
   it('is open like /docs, and serves the stylesheet of the page from the installed component alone', async () => {

@@ -1,5 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
 import type { DeclaredEventType } from '../event-sourcing/event-type';
+import { BrokerCatalog, brokerChannels } from './broker-channels';
 
 /** What the catalog knows of one declared event type. */
 export interface CatalogEntry {
@@ -18,6 +19,7 @@ export interface CatalogEntry {
 }
 
 export const LIVE_CHANNEL = 'liveEvents';
+const HTTP_SERVER = 'http';
 
 const METADATA = {
   type: 'object',
@@ -73,12 +75,22 @@ function describe(entry: CatalogEntry): string {
   return lines.join('\n\n');
 }
 
+/** The stream id an example of the type shows: its aggregate's stream category, else its first token. */
+export function exampleStreamCategory(entry: CatalogEntry): string {
+  return entry.emittedBy[0]?.streamCategory ?? entry.declared.name.split('.')[0]!;
+}
+
 /**
  * The AsyncAPI 3.0 document of the event log: one message per declared event type and version (its data's
- * JSON Schema, the aggregate that emits it, the projections and sagas that consume it, its upcasters), and
- * the live SSE feed as a channel carrying the current versions.
+ * JSON Schema, the aggregate that emits it, the projections and sagas that consume it, its upcasters),
+ * the live SSE feed as a channel carrying the current versions, and the NATS subjects the public events
+ * are published to and the inbound CloudEvents are read from.
  */
-export function asyncApiDocument(entries: readonly CatalogEntry[], version: string): Record<string, unknown> {
+export function asyncApiDocument(
+  entries: readonly CatalogEntry[],
+  version: string,
+  broker: BrokerCatalog,
+): Record<string, unknown> {
   const messages: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
   for (const entry of entries) {
@@ -98,7 +110,7 @@ export function asyncApiDocument(entries: readonly CatalogEntry[], version: stri
           payload: {
             position: 42,
             eventId: '2b1e4c7a-9d3f-4e6b-8a5c-1f0e2d3c4b5a',
-            streamId: `${entry.emittedBy[0]?.streamCategory ?? name.split('.')[0]}-3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11`,
+            streamId: `${exampleStreamCategory(entry)}-3f1c3b0e-2a47-4d6c-9a57-3e8c1b2f0d11`,
             version: 1,
             type: name,
             data: entry.example,
@@ -116,6 +128,7 @@ export function asyncApiDocument(entries: readonly CatalogEntry[], version: stri
   }
   const current = entries.filter((entry) => entry.upcastTo === undefined).map((entry) => entry.declared.name);
   const channelMessages = Object.fromEntries(current.map((name) => [name, { $ref: `#/components/messages/${name}` }]));
+  const integration = brokerChannels(broker);
   return {
     asyncapi: '3.0.0',
     info: {
@@ -128,6 +141,16 @@ export function asyncApiDocument(entries: readonly CatalogEntry[], version: stri
         '(see the OpenAPI document at `/docs`).',
     },
     defaultContentType: 'application/json',
+    servers: {
+      [HTTP_SERVER]: {
+        host: '{host}',
+        protocol: 'http',
+        title: 'This service',
+        description: 'The HTTP API; `host` is where this instance listens (PORT).',
+        variables: { host: { default: 'localhost:3000', description: 'Host and port of the service' } },
+      },
+      ...integration.servers,
+    },
     channels: {
       [LIVE_CHANNEL]: {
         address: '/events/live',
@@ -135,8 +158,10 @@ export function asyncApiDocument(entries: readonly CatalogEntry[], version: stri
         description:
           'Server-Sent Events over HTTP GET: one `data:` line per committed event, its `id:` the position. ' +
           'Resume with `Last-Event-ID` or `?after=<position>`.',
+        servers: [{ $ref: `#/servers/${HTTP_SERVER}` }],
         messages: channelMessages,
       },
+      ...integration.channels,
     },
     operations: {
       receiveLiveEvents: {
@@ -145,6 +170,7 @@ export function asyncApiDocument(entries: readonly CatalogEntry[], version: stri
         channel: { $ref: `#/channels/${LIVE_CHANNEL}` },
         messages: current.map((name) => ({ $ref: `#/channels/${LIVE_CHANNEL}/messages/${name}` })),
       },
+      ...integration.operations,
     },
     components: { schemas, messages },
   };

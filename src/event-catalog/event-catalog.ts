@@ -1,20 +1,25 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { DiscoveryService } from '@nestjs/core';
 import { lastValueFrom, of, toArray } from 'rxjs';
+import { natsConfig } from '../config/nats.config';
 import { aggregatesEvolvedBy } from '../event-sourcing/aggregate-root';
 import type { RecordedEvent } from '../event-sourcing/event-store';
-import { declaredEventTypes, declaredUpcasters } from '../event-sourcing/event-type';
+import { declaredEventTypes, declaredUpcasters, isPublicEventType } from '../event-sourcing/event-type';
 import { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 import { Projection, ProjectionOf } from '../event-sourcing/subscriptions/projection';
 import { Saga, SagaOf } from '../event-sourcing/subscriptions/saga';
 import { API_VERSION } from '../http/configure-app';
-import { asyncApiDocument, CatalogEntry } from './asyncapi-document';
+import { InboundHandler, InboundHandlerOf } from '../integration/inbox/inbound-handler';
+import { asyncApiDocument, CatalogEntry, exampleStreamCategory } from './asyncapi-document';
+import { BrokerCatalog } from './broker-channels';
 import { sampleOf } from './event-samples';
 
 /**
  * The AsyncAPI document of every registered event type, built once at start from the declarations
- * themselves: event classes and their schemas, upcasters, the aggregates' `@On` handlers, and what each
- * projection and saga does with a sample of each event. Nothing in it is kept by hand.
+ * themselves: event classes and their schemas, upcasters, the aggregates' `@On` handlers, what each
+ * projection and saga does with a sample of each event, which types are public, and the inbound handlers'
+ * schemas. Nothing in it is kept by hand.
  */
 @Injectable()
 export class EventCatalog implements OnApplicationBootstrap {
@@ -23,6 +28,7 @@ export class EventCatalog implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly registry: EventTypeRegistry,
+    @Inject(natsConfig.KEY) private readonly nats: ConfigType<typeof natsConfig>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,7 +63,37 @@ export class EventCatalog implements OnApplicationBootstrap {
         example,
       });
     }
-    return asyncApiDocument(entries, API_VERSION);
+    return asyncApiDocument(entries, API_VERSION, this.broker(entries));
+  }
+
+  /** The outbox publishes the current version of each public type; the inbox reads each inbound binding. */
+  private broker(entries: readonly CatalogEntry[]): BrokerCatalog {
+    const { servers, subjectPrefix, stream, source } = this.nats;
+    return {
+      servers,
+      subjectPrefix,
+      stream,
+      source,
+      published: entries
+        .filter((entry) => entry.upcastTo === undefined && isPublicEventType(entry.declared.name))
+        .map((entry) => ({
+          type: entry.declared.name,
+          example: entry.example,
+          streamCategory: exampleStreamCategory(entry),
+        })),
+      inbound: this.inboundHandlers(),
+    };
+  }
+
+  private inboundHandlers(): BrokerCatalog['inbound'] {
+    return this.discovery
+      .getProviders({ metadataKey: InboundHandlerOf.KEY })
+      .flatMap((wrapper) => {
+        const consumer = this.discovery.getMetadataByDecorator(InboundHandlerOf, wrapper)?.consumer;
+        const handler = wrapper.instance as InboundHandler | undefined;
+        return consumer === undefined || !handler ? [] : [{ consumer, ...handler.binding, accepts: handler.accepts }];
+      })
+      .sort((a, b) => a.consumer.localeCompare(b.consumer));
   }
 
   private providers<T>(decorator: typeof ProjectionOf | typeof SagaOf): { name: string; instance: T }[] {

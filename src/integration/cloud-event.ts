@@ -1,3 +1,4 @@
+import { TObject, TSchema, Type } from '@sinclair/typebox';
 import type { RecordedEvent } from '../event-sourcing/event-store';
 import type { EventTypeRegistry } from '../event-sourcing/event-type-registry';
 
@@ -28,6 +29,33 @@ export interface CloudEvent {
   correlationid?: string;
   causationid?: string;
   traceparent?: string;
+}
+
+/**
+ * The JSON Schema of the CloudEvents `toCloudEvent` makes for one event type, as the event catalog
+ * describes them: `data` is that type's schema, `source` this instance's NATS_SOURCE.
+ */
+export function cloudEventSchema(type: string, data: TSchema, source: string): TObject {
+  return Type.Object(
+    {
+      specversion: Type.Literal('1.0'),
+      id: Type.String({ description: "The event's id (a UUID), also the Nats-Msg-Id header" }),
+      source: Type.Literal(source, { description: 'NATS_SOURCE' }),
+      type: Type.Literal(type),
+      subject: Type.String({ description: 'The stream id, <stream category>-<aggregate id>' }),
+      time: Type.String({ description: 'When the event was stored (RFC 3339)' }),
+      datacontenttype: Type.Literal('application/json'),
+      data,
+      position: Type.Integer({ minimum: 1, description: "The event's global position in the log" }),
+      streamversion: Type.Integer({ minimum: 1, description: 'The version within its stream' }),
+      correlationid: Type.Optional(Type.String({ description: 'Of the command that caused the event' })),
+      causationid: Type.Optional(Type.String({ description: 'Of the command that caused the event' })),
+      traceparent: Type.Optional(
+        Type.String({ pattern: TRACEPARENT.source, description: 'W3C trace context of that command' }),
+      ),
+    },
+    { additionalProperties: false },
+  );
 }
 
 /** Type and data are those of the current event version (after upcasting), as in GET /events. */

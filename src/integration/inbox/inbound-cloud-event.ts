@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TObject, TSchema, Type } from '@sinclair/typebox';
 import { CommandContext, internalScope } from '../../event-sourcing/command-context';
 import { uuidV5 } from '../../event-sourcing/deterministic-id';
 
@@ -13,6 +14,23 @@ export interface InboundCloudEvent {
   correlationid?: string;
   traceparent?: string;
   [attribute: string]: unknown;
+}
+
+/**
+ * The JSON Schema of the CloudEvents an inbound handler takes, as the event catalog describes them: what
+ * `parseCloudEvent` requires, the type, and the handler's schema of the data. Other attributes pass.
+ */
+export function inboundCloudEventSchema(type: string, data: TSchema): TObject {
+  return Type.Object({
+    specversion: Type.Literal('1.0'),
+    id: Type.String({ minLength: 1, description: 'With `source`, identifies the event: a repeat is handled once' }),
+    source: Type.String({ minLength: 1 }),
+    type: Type.Literal(type),
+    subject: Type.Optional(Type.String()),
+    data,
+    correlationid: Type.Optional(Type.String({ description: "The command's correlation id; `id` when absent" })),
+    traceparent: Type.Optional(Type.String({ description: 'W3C trace context, continued by the command' })),
+  });
 }
 
 /** A message that can never succeed, however often it is tried: it is terminated and parked. */

@@ -1,4 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
+import type { TObject } from '@sinclair/typebox';
 import type { InboundCloudEvent } from './inbound-cloud-event';
 
 /**
@@ -9,6 +10,11 @@ import type { InboundCloudEvent } from './inbound-cloud-event';
 export interface InboundHandler {
   /** The stream to read and the subject (filter) of the messages this handler takes. */
   readonly binding: { stream: string; subject: string };
+  /**
+   * The CloudEvent type it takes and the JSON Schema of that type's data, the one its checks use; the
+   * event catalog publishes them as the channel's message.
+   */
+  readonly accepts: { type: string; data: TObject };
   /** Throws PoisonMessage when the message can never succeed; any other error is retried with backoff. */
   handle(event: InboundCloudEvent): Promise<void>;
 }

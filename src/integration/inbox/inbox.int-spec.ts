@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstream } from '@nats-io/jetstream';
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { Type } from '@sinclair/typebox';
 import { randomUUID } from 'node:crypto';
 import { natsConfig, readNatsConfig } from '../../config/nats.config';
 import { createEventSourcingTestModule } from '../../event-sourcing/testing/event-sourcing-test-module';
@@ -30,6 +31,7 @@ class BusyThenFineHandler implements InboundHandler {
   static busyFor = 0;
   static readonly handled: string[] = [];
   readonly binding = { stream: env.NATS_PAYMENTS_STREAM, subject: SUBJECT };
+  readonly accepts = { type: 'test.noted.v1', data: Type.Object({}) };
 
   handle(event: InboundCloudEvent): Promise<void> {
     if (BusyThenFineHandler.busyFor > 0) {

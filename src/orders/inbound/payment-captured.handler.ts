@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { CommandBus } from '@nestjs/cqrs';
+import { Static, TSchema, Type } from '@sinclair/typebox';
+import { TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { natsConfig } from '../../config/nats.config';
 import { DomainRuleViolation } from '../../event-sourcing/domain-rule-violation';
 import { AggregateNotFound, IdempotencyKeyReused } from '../../event-sourcing/event-sourcing.errors';
@@ -11,25 +13,48 @@ import { PayOrder } from '../commands/pay-order.command';
 export const PAYMENTS_CONSUMER = 'ledgerline-payments';
 export const PAYMENT_CAPTURED = 'payment.captured.v1';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The data of a `payment.captured.v1` CloudEvent, as the payment service publishes it; fields it adds
+ * later are ignored. The checks below use it, and the event catalog shows it.
+ */
+export const PAYMENT_CAPTURED_DATA = Type.Object(
+  {
+    orderId: Type.String({
+      pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+      description: 'The order paid for (a UUID)',
+      examples: ['8a0f6d2c-1b3e-5f4a-9c7d-2e1f0a9b8c7d'],
+    }),
+    amountCents: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "The amount captured; it must be the order's total",
+      examples: [3000],
+    }),
+    paymentId: Type.String({ minLength: 1, maxLength: 200, examples: ['pay_7Hq2xK'] }),
+  },
+  { description: 'A payment captured by the payment service' },
+);
 
-interface PaymentCaptured {
-  orderId: string;
-  amountCents: number;
-  paymentId: string;
-}
+type PaymentCaptured = Static<typeof PAYMENT_CAPTURED_DATA>;
+
+const FIELD_CHECKS = {
+  orderId: [TypeCompiler.Compile(PAYMENT_CAPTURED_DATA.properties.orderId), 'orderId must be a UUID'],
+  amountCents: [
+    TypeCompiler.Compile(PAYMENT_CAPTURED_DATA.properties.amountCents),
+    'amountCents must be a positive integer',
+  ],
+  paymentId: [
+    TypeCompiler.Compile(PAYMENT_CAPTURED_DATA.properties.paymentId),
+    'paymentId must be a string of 1 to 200 characters',
+  ],
+} satisfies Record<keyof PaymentCaptured, [TypeCheck<TSchema>, string]>;
 
 /** The data of a `payment.captured.v1` CloudEvent, or why it is not one. */
 function paymentCaptured(data: unknown): PaymentCaptured {
   const fields = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  const problems: string[] = [];
-  if (typeof fields.orderId !== 'string' || !UUID.test(fields.orderId)) problems.push('orderId must be a UUID');
-  if (!Number.isSafeInteger(fields.amountCents) || (fields.amountCents as number) < 1) {
-    problems.push('amountCents must be a positive integer');
-  }
-  if (typeof fields.paymentId !== 'string' || fields.paymentId === '' || fields.paymentId.length > 200) {
-    problems.push('paymentId must be a string of 1 to 200 characters');
-  }
+  const problems = Object.entries(FIELD_CHECKS)
+    .filter(([name, [check]]) => !check.Check(fields[name]))
+    .map(([, [, problem]]) => problem);
   if (problems.length > 0) throw new PoisonMessage(`Invalid ${PAYMENT_CAPTURED} data: ${problems.join('; ')}`);
   return {
     orderId: fields.orderId as string,
@@ -51,6 +76,8 @@ export class PaymentCapturedHandler implements InboundHandler {
     private readonly commandBus: CommandBus,
     @Inject(natsConfig.KEY) private readonly config: ConfigType<typeof natsConfig>,
   ) {}
+
+  readonly accepts = { type: PAYMENT_CAPTURED, data: PAYMENT_CAPTURED_DATA };
 
   get binding(): { stream: string; subject: string } {
     return { stream: this.config.paymentsStream, subject: `${this.config.paymentsSubjectPrefix}.captured` };
