@@ -63,7 +63,7 @@ export class AuthEnvironment {
 
   @SettingThat(
     (value, settings) => value === undefined || (!missingOrDoubleKey(settings) && value.includes(PEM_PUBLIC_KEY)),
-    (value, settings) => (missingOrDoubleKey(settings) ? ONE_KEY : `a PEM public key (${PEM_PUBLIC_KEY})`),
+    (_, settings) => (missingOrDoubleKey(settings) ? ONE_KEY : `a PEM public key (${PEM_PUBLIC_KEY})`),
     SECRET_SETTING,
   )
   AUTH_JWT_PUBLIC_KEY?: string;

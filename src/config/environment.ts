@@ -57,7 +57,7 @@ export function IntegerSetting(min: number, max: number): PropertyDecorator {
   const message = `an integer from ${min} to ${max}`;
   return (target, property) => {
     Transform(({ value }: { value: unknown }) =>
-      typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value === undefined ? value : Number.NaN,
+      typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : Number.NaN,
     )(target, property);
     IsInt({ message })(target, property);
     Min(min, { message })(target, property);
@@ -115,14 +115,13 @@ function parsedUrl(value: string): URL | undefined {
 }
 
 /** A URL with one of `protocols` (`postgres:`, `https:` …). */
-export function UrlSetting(protocols: readonly string[], options: ValidationOptions = {}): PropertyDecorator {
+export function UrlSetting(protocols: readonly string[]): PropertyDecorator {
   return SettingThat(
     (value) => value === undefined || protocols.includes(parsedUrl(value)?.protocol ?? ''),
     (value) =>
       value !== undefined && parsedUrl(value) !== undefined
         ? `a URL starting with ${protocols.join(' or ')}`
         : `a URL (${protocols.join(' or ')})`,
-    options,
   );
 }
 
