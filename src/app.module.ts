@@ -8,6 +8,7 @@ import { authConfig } from './config/auth.config';
 import { databaseConfig } from './config/database.config';
 import { observabilityConfig } from './config/observability.config';
 import { natsConfig } from './config/nats.config';
+import { validateEnvironment } from './config/validate-environment';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
@@ -28,6 +29,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     ConfigModule.forRoot({
       isGlobal: true,
       ignoreEnvFile: true,
+      validate: validateEnvironment,
       load: [appConfig, databaseConfig, authConfig, observabilityConfig, natsConfig],
     }),
     CqrsModule.forRoot(),

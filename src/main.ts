@@ -3,13 +3,10 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
-import { AppModule } from './app.module';
 import { AppConfig, readAppConfig } from './config/app.config';
-import { readAuthConfig } from './config/auth.config';
-import { readDatabaseConfig } from './config/database.config';
-import { InvalidEnvironmentVariable } from './config/env';
+import { InvalidEnvironmentVariable } from './config/environment';
 import { ObservabilityConfig, readObservabilityConfig } from './config/observability.config';
-import { readNatsConfig } from './config/nats.config';
+import { validateEnvironment } from './config/validate-environment';
 import { UnknownSubscriptions } from './event-sourcing/subscriptions/subscription.errors';
 import { configureApp } from './http/configure-app';
 import { NestPinoLogger } from './observability/logging/nest-pino-logger';
@@ -17,12 +14,11 @@ import { createRootLogger, stdoutDestination } from './observability/logging/roo
 
 async function bootstrap(): Promise<void> {
   // Every setting is checked before Nest starts: a bad one met inside a module's factory would be
-  // logged by Nest with a stack trace, where an operator needs one line naming the variable.
+  // logged by Nest with a stack trace, where an operator needs one line naming the variable. The app
+  // module is imported only then, as its ConfigModule.forRoot({ validate }) runs on import.
+  validateEnvironment(process.env);
   const config = readAppConfig();
-  readDatabaseConfig();
-  readAuthConfig();
-  readObservabilityConfig();
-  readNatsConfig();
+  const { AppModule } = await import('./app.module.js');
   // Until the app's own logger exists, Nest's start-up lines (database retries, migrations) go through
   // one of the same kind, written synchronously so none is lost if the start fails.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

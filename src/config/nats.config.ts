@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { integerVar, InvalidEnvironmentVariable, listVar, stringVar } from './env';
+import { IsOptional, Matches } from 'class-validator';
+import { Env, IntegerSetting, isServerList, list, readEnvironment, SettingThat } from './environment';
 
 export interface NatsConfig {
   /** The broker's URLs; empty when NATS_URL is unset, and then nothing is published or consumed. */
@@ -18,43 +19,49 @@ export interface NatsConfig {
   paymentsSubjectPrefix: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 const SUBJECT_TOKENS = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const streamName = { message: 'a JetStream stream name (letters, digits, - and _; at most 64)' };
+const subjectTokens = { message: 'dot-separated subject tokens of letters, digits, - and _ (no wildcards)' };
 
-function servers(env: Env): string[] {
-  return listVar(env, 'NATS_URL').map((server) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(server);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || !['nats:', 'tls:'].includes(url.protocol) || url.hostname === '') {
-      throw new InvalidEnvironmentVariable('NATS_URL', server, 'nats://host:port URLs (tls:// too), comma-separated');
-    }
-    return server;
-  });
-}
+/** The environment variables behind NatsConfig, with their defaults. */
+export class NatsEnvironment {
+  @IsOptional()
+  @SettingThat(
+    (value) => isServerList(value!, ['nats:', 'tls:']),
+    'nats://host:port URLs (tls:// too), comma-separated',
+  )
+  NATS_URL?: string;
 
-function matching(env: Env, name: string, fallback: string, pattern: RegExp, expected: string): string {
-  const value = stringVar(env, name, fallback);
-  if (!pattern.test(value)) throw new InvalidEnvironmentVariable(name, value, expected);
-  return value;
+  @Matches(SUBJECT_TOKENS, subjectTokens)
+  NATS_SUBJECT_PREFIX = 'ledgerline';
+
+  @Matches(STREAM_NAME, streamName)
+  NATS_STREAM = 'LEDGERLINE';
+
+  @IntegerSetting(1, 604_800)
+  NATS_DUPLICATE_WINDOW_S = 120;
+
+  @Matches(/^\S{1,1000}$/, { message: 'a URI reference without spaces' })
+  NATS_SOURCE = '/ledgerline';
+
+  @Matches(STREAM_NAME, streamName)
+  NATS_PAYMENTS_STREAM = 'PAYMENTS';
+
+  @Matches(SUBJECT_TOKENS, subjectTokens)
+  NATS_PAYMENTS_SUBJECT_PREFIX = 'payments';
 }
 
 export function readNatsConfig(env: Env = process.env): NatsConfig {
-  const streamName = 'a JetStream stream name (letters, digits, - and _; at most 64)';
-  const subjectTokens = 'dot-separated subject tokens of letters, digits, - and _ (no wildcards)';
+  const settings = readEnvironment(NatsEnvironment, env);
   return {
-    servers: servers(env),
-    subjectPrefix: matching(env, 'NATS_SUBJECT_PREFIX', 'ledgerline', SUBJECT_TOKENS, subjectTokens),
-    stream: matching(env, 'NATS_STREAM', 'LEDGERLINE', STREAM_NAME, streamName),
-    duplicateWindowS: integerVar(env, 'NATS_DUPLICATE_WINDOW_S', 120, { min: 1, max: 604_800 }),
-    source: matching(env, 'NATS_SOURCE', '/ledgerline', /^\S{1,1000}$/, 'a URI reference without spaces'),
-    paymentsStream: matching(env, 'NATS_PAYMENTS_STREAM', 'PAYMENTS', STREAM_NAME, streamName),
-    paymentsSubjectPrefix: matching(env, 'NATS_PAYMENTS_SUBJECT_PREFIX', 'payments', SUBJECT_TOKENS, subjectTokens),
+    servers: list(settings.NATS_URL),
+    subjectPrefix: settings.NATS_SUBJECT_PREFIX,
+    stream: settings.NATS_STREAM,
+    duplicateWindowS: settings.NATS_DUPLICATE_WINDOW_S,
+    source: settings.NATS_SOURCE,
+    paymentsStream: settings.NATS_PAYMENTS_STREAM,
+    paymentsSubjectPrefix: settings.NATS_PAYMENTS_SUBJECT_PREFIX,
   };
 }
 

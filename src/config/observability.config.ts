@@ -1,15 +1,17 @@
 import { registerAs } from '@nestjs/config';
-import { choiceVar, optionalUrlVar, stringVar } from './env';
+import { ChoiceSetting, Env, readEnvironment, UrlSetting } from './environment';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['json', 'pretty'] as const;
+const OTLP_PROTOCOLS = ['http:', 'https:'];
 
 export interface ObservabilityConfig {
   /** Whether GET /metrics answers and the service keeps its Prometheus metrics. */
   metricsEnabled: boolean;
   logLevel: LogLevelName;
   /** JSON lines for log collectors, or coloured lines for a person at a terminal. */
-  logFormat: 'json' | 'pretty';
+  logFormat: (typeof LOG_FORMATS)[number];
   /**
    * Where OTLP/HTTP traces go (OpenTelemetry's standard variables); tracing is off when neither is set.
    * The exporter reads these, and OTEL_EXPORTER_OTLP_HEADERS and the like, itself.
@@ -20,14 +22,35 @@ export interface ObservabilityConfig {
   serviceName: string;
 }
 
-export function readObservabilityConfig(env: Record<string, string | undefined> = process.env): ObservabilityConfig {
+/** The environment variables behind ObservabilityConfig, with their defaults. */
+export class ObservabilityEnvironment {
+  @ChoiceSetting(['true', 'false'])
+  METRICS_ENABLED = 'true';
+
+  @ChoiceSetting(LOG_LEVELS)
+  LOG_LEVEL: LogLevelName = 'info';
+
+  @ChoiceSetting(LOG_FORMATS)
+  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
+
+  @UrlSetting(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @UrlSetting(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  OTEL_SERVICE_NAME = 'ledgerline';
+}
+
+export function readObservabilityConfig(env: Env = process.env): ObservabilityConfig {
+  const settings = readEnvironment(ObservabilityEnvironment, env);
   return {
-    metricsEnabled: choiceVar(env, 'METRICS_ENABLED', 'true', ['true', 'false']) === 'true',
-    logLevel: choiceVar(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
-    logFormat: choiceVar(env, 'LOG_FORMAT', 'json', ['json', 'pretty'] as const),
-    otlpEndpoint: optionalUrlVar(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
-    otlpTracesEndpoint: optionalUrlVar(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']),
-    serviceName: stringVar(env, 'OTEL_SERVICE_NAME', 'ledgerline'),
+    metricsEnabled: settings.METRICS_ENABLED === 'true',
+    logLevel: settings.LOG_LEVEL,
+    logFormat: settings.LOG_FORMAT,
+    otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otlpTracesEndpoint: settings.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    serviceName: settings.OTEL_SERVICE_NAME,
   };
 }
 
