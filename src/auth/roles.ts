@@ -9,6 +9,8 @@ export const Role = {
   OrdersWrite: 'orders:write',
   /** Scraping GET /metrics, for Prometheus, without the rights of `admin`. */
   Metrics: 'metrics',
+  /** Exporting and erasing a customer's personal data (GDPR articles 15, 17, 20), without the rights of `admin`. */
+  Privacy: 'privacy',
   Admin: 'admin',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
