@@ -45,4 +45,3 @@ export function personalDataOfType(type: string): PersonalDataDeclaration | unde
   const declared = declaredEventTypes().get(type);
   return declared && personalDataOf(declared.eventClass);
 }
-
