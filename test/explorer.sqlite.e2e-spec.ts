@@ -3,23 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { eventually } from './support/eventually';
+import { assertChromiumInstalled, launchChromium } from './support/chromium';
 import { startTestApp, TestApp } from './support/test-app';
 
-// Debian's package; a browser is never downloaded. .ci/run installs it when it is missing.
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SECRET = 'an-explorer-test-secret-of-at-least-32-characters';
 
 type Acknowledged = { cartId: string; version: number; position: number };
@@ -47,9 +36,7 @@ describe('the event explorer in a browser', () => {
   const api = () => request(test.url);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with "apt-get install -y chromium"`);
-    }
+    assertChromiumInstalled();
     if (!existsSync(join(process.cwd(), 'dist', 'explorer', 'index.html'))) {
       throw new Error('dist/explorer is missing: run "npm run build" first (npm test does)');
     }
@@ -77,7 +64,7 @@ describe('the event explorer in a browser', () => {
       .expect(200);
     await api().post(`/orders/${orderId}/shipment`).set('X-Correlation-Id', story).expect(200);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   afterAll(async () => {
