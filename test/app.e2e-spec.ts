@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { testEngine } from '../src/event-sourcing/testing/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { DRIVER_SECRET, whileProbeQueryFails } from './support/unreachable-database';
 
 describe('the application shell', () => {
   let test: TestApp;
@@ -18,17 +18,7 @@ describe('the application shell', () => {
   });
 
   it('answers health 503 with a fixed sentence and logs the database error instead of echoing it', async () => {
-    const secret = 'connect ECONNREFUSED 10.1.2.3:5432 as user ledger_admin';
-    // Only the probe's query fails: subscriptions poll through the same DataSource meanwhile, and a
-    // one-shot rejection could be spent on one of theirs before the probe runs.
-    const realQuery = test.dataSource.query.bind(test.dataSource);
-    const query = jest
-      .spyOn(test.dataSource, 'query')
-      .mockImplementation((sql: string, ...rest: unknown[]) =>
-        sql === 'SELECT 1' ? Promise.reject(new Error(secret)) : realQuery(sql, ...(rest as [])),
-      );
-    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    try {
+    const logged = await whileProbeQueryFails(test.dataSource, async () => {
       const response = await request(test.url).get('/health').expect(503);
       expect(response.text).not.toContain('10.1.2.3');
       expect(response.text).not.toContain('ledger_admin');
@@ -41,11 +31,8 @@ describe('the application shell', () => {
         detail: 'The database is busy or unreachable; retry shortly',
         instance: '/health',
       });
-      expect(logged.mock.calls.flat().join(' ')).toContain(secret);
-    } finally {
-      query.mockRestore();
-      logged.mockRestore();
-    }
+    });
+    expect(logged).toContain(DRIVER_SECRET);
     await request(test.url).get('/health').expect(200);
   });
 

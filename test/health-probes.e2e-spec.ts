@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { SubscriptionRunner } from '../src/event-sourcing/subscriptions/subscription-runner';
 import { eventually } from './support/eventually';
 import { startTestApp, TestApp } from './support/test-app';
+import { DRIVER_SECRET, whileProbeQueryFails } from './support/unreachable-database';
 
 const SECRET = 'x'.repeat(32);
 
@@ -18,17 +18,12 @@ describe('the liveness and readiness probes', () => {
   afterAll(() => test.close());
 
   it('answers liveness without a token, even while the database does not answer', async () => {
-    const query = jest.spyOn(test.dataSource, 'query').mockRejectedValue(new Error('connect ECONNREFUSED'));
-    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    try {
+    await whileProbeQueryFails(test.dataSource, async () => {
       await request(test.url).get('/health').expect(503);
       const response = await request(test.url).get('/health/live').expect(200);
       expect(response.body).toMatchObject({ status: 'ok' });
       expect(response.headers['cache-control']).toContain('no-store');
-    } finally {
-      query.mockRestore();
-      logged.mockRestore();
-    }
+    });
   });
 
   it('is ready with the database answering, the migrations applied and the subscriptions caught up', async () => {
@@ -44,15 +39,7 @@ describe('the liveness and readiness probes', () => {
   });
 
   it('is not ready while the database does not answer, and says so without echoing the driver', async () => {
-    const secret = 'connect ECONNREFUSED 10.1.2.3:5432 as user ledger_admin';
-    const realQuery = test.dataSource.query.bind(test.dataSource);
-    const query = jest
-      .spyOn(test.dataSource, 'query')
-      .mockImplementation((sql: string, ...rest: unknown[]) =>
-        sql === 'SELECT 1' ? Promise.reject(new Error(secret)) : realQuery(sql, ...(rest as [])),
-      );
-    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    try {
+    const logged = await whileProbeQueryFails(test.dataSource, async () => {
       const response = await request(test.url).get('/health/ready').expect(503);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.headers['retry-after']).toBeDefined();
@@ -65,11 +52,8 @@ describe('the liveness and readiness probes', () => {
         instance: '/health/ready',
         checks: { database: { status: 'down' }, migrations: { status: 'up' }, subscriptions: { status: 'up' } },
       });
-      expect(logged.mock.calls.flat().join(' ')).toContain(secret);
-    } finally {
-      query.mockRestore();
-      logged.mockRestore();
-    }
+    });
+    expect(logged).toContain(DRIVER_SECRET);
     await request(test.url).get('/health/ready').expect(200);
   });
 
