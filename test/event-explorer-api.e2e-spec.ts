@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { CORRELATED_EVENTS_SQL } from '../src/event-log/browsing/correlated-events';
 import { sql } from '../src/event-sourcing/typeorm/sql';
-import { eventually } from './support/eventually';
 import { expectProblem } from './support/problem';
+import { shippedOrder } from './support/order-story';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface Stream {
@@ -49,23 +49,11 @@ describe('the event explorer API', () => {
 
   beforeAll(async () => {
     test = await startTestApp();
-    cartId = ((await api().post('/carts').send({ customerId: 'explorer' }).expect(201)).body as { cartId: string })
-      .cartId;
-    const item = (productId: string) => ({ productId, quantity: 1, unitPriceCents: 500 });
-    await api().post(`/carts/${cartId}/items`).send(item('shoes')).expect(200);
-    await api().post(`/carts/${cartId}/items`).send(item('socks')).expect(200);
-    checkout = (await api().post(`/carts/${cartId}/checkout`).set('X-Correlation-Id', story).expect(200))
-      .body as Acknowledged;
-    orderId = await eventually(async () => {
-      const [order] = (await api().get('/orders').query({ cartId }).expect(200)).body as { orderId: string }[];
-      return order?.orderId;
-    }, 'the order of the checkout');
-    await api()
-      .post(`/orders/${orderId}/payments`)
-      .set('X-Correlation-Id', story)
-      .send({ amountCents: 1000 })
-      .expect(200);
-    await api().post(`/orders/${orderId}/shipment`).set('X-Correlation-Id', story).expect(200);
+    ({ cartId, checkout, orderId } = await shippedOrder(test.url, {
+      customerId: 'explorer',
+      lines: ['shoes', 'socks'].map((productId) => ({ productId, quantity: 1, unitPriceCents: 500 })),
+      correlationId: story,
+    }));
   });
   afterAll(() => test.close());
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { eventually } from './support/eventually';
 import { assertChromiumInstalled, launchChromium } from './support/chromium';
+import { shippedOrder } from './support/order-story';
 import { startTestApp, TestApp } from './support/test-app';
 
 const SECRET = 'an-explorer-test-secret-of-at-least-32-characters';
@@ -43,26 +43,14 @@ describe('the event explorer in a browser', () => {
     // One after the other: each sets the environment its modules read while they start.
     test = await startTestApp({ SAGA_ATTEMPTS: '1', SAGA_BACKOFF_MS: '10' });
     secured = await startTestApp({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '0' });
-    cartId = ((await api().post('/carts').send({ customerId: 'explorer' }).expect(201)).body as Acknowledged).cartId;
-    await api()
-      .post(`/carts/${cartId}/items`)
-      .send({ productId: 'running-shoes', quantity: 2, unitPriceCents: 4999 })
-      .expect(200);
-    await api()
-      .post(`/carts/${cartId}/items`)
-      .send({ productId: 'socks', quantity: 3, unitPriceCents: 250 })
-      .expect(200);
-    await api().post(`/carts/${cartId}/checkout`).set('X-Correlation-Id', story).expect(200);
-    orderId = await eventually(async () => {
-      const [order] = (await api().get('/orders').query({ cartId }).expect(200)).body as { orderId: string }[];
-      return order?.orderId;
-    }, 'the order of the checkout');
-    await api()
-      .post(`/orders/${orderId}/payments`)
-      .set('X-Correlation-Id', story)
-      .send({ amountCents: 10748 })
-      .expect(200);
-    await api().post(`/orders/${orderId}/shipment`).set('X-Correlation-Id', story).expect(200);
+    ({ cartId, orderId } = await shippedOrder(test.url, {
+      customerId: 'explorer',
+      lines: [
+        { productId: 'running-shoes', quantity: 2, unitPriceCents: 4999 },
+        { productId: 'socks', quantity: 3, unitPriceCents: 250 },
+      ],
+      correlationId: story,
+    }));
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
