@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CodePointLength, lengthRule } from '../../http/code-point-length';
-import type { CheckoutContact } from '../domain/checkout-contact';
+import { CheckoutContact, shippingAddressOf } from '../domain/checkout-contact';
 
 const LENGTH = lengthRule(1, 200);
 const text = (example: string, description = LENGTH) =>
@@ -106,10 +106,5 @@ export const CHECKOUT_EXAMPLES = {
 };
 
 export function checkoutContactOf({ email, shippingAddress }: CheckoutRequest): CheckoutContact {
-  if (shippingAddress === undefined) return { email: email ?? null, shippingAddress: null };
-  const { name, line1, line2, postalCode, city, country } = shippingAddress;
-  return {
-    email: email ?? null,
-    shippingAddress: { name, line1, ...(line2 !== undefined && { line2 }), postalCode, city, country },
-  };
+  return { email: email ?? null, shippingAddress: shippingAddressOf(shippingAddress ?? null) };
 }
