@@ -37,7 +37,7 @@ describe('the event catalog page', () => {
     await expect(page.locator('script').count()).resolves.toBe(0);
     const visible = (text: string) => page.getByText(text).filter({ visible: true }).count();
     await expect(visible('Ledgerline events')).resolves.toBeGreaterThan(0);
-    for (const type of ['shopping-cart.opened.v2', 'shopping-cart.checked-out.v2', 'order.placed.v2']) {
+    for (const type of ['shopping-cart.opened.v2', 'shopping-cart.checked-out.v3', 'order.placed.v3']) {
       await expect(visible(type)).resolves.toBeGreaterThan(0);
     }
     await expect(visible('"currency"')).resolves.toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import request from 'supertest';
 import { declaredEventTypes, publicEventTypes } from '../src/event-sourcing/event-type';
+import { publishedSchema } from '../src/integration/outbox/published-data';
 import { PAYMENT_CAPTURED_DATA } from '../src/orders/inbound/payment-captured.handler';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -34,10 +35,42 @@ interface AsyncApi {
   components: { messages: Record<string, Message> };
 }
 
+interface DataSchema {
+  properties: Record<string, Record<string, unknown>>;
+  'x-personal-data-subject'?: string;
+}
+interface PublishedMessage {
+  payload?: CloudEventPayload;
+  examples: { payload: { data: Record<string, unknown> } }[];
+}
+
+/** The public types that carry personal data, which the broker gets without it. */
+const WITHHOLDING = ['order.placed.v3', 'shopping-cart.checked-out.v3'];
+
+/** The schema as declared: the catalog's marks of personal fields taken off. */
+function withoutPersonalDataMarks(schema: unknown): unknown {
+  const { 'x-personal-data-subject': subject, ...rest } = schema as DataSchema & Record<string, unknown>;
+  if (subject === undefined) return schema;
+  const properties = Object.fromEntries(
+    Object.entries(rest.properties).map(([field, property]) => {
+      const { 'x-personal-data': _marked, description: _description, ...declared } = property;
+      return [field, property['x-personal-data'] === true ? declared : property];
+    }),
+  );
+  return { ...rest, properties };
+}
+
 const SUBJECT_PREFIX = 'acme.ledger';
 const PAYMENTS_SUBJECT_PREFIX = 'acme.payments';
 
-const SUPERSEDED = ['order.placed.v1', 'shopping-cart.checked-out.v1', 'shopping-cart.opened.v1'];
+const SUPERSEDED = [
+  'order.placed.v1',
+  'order.placed.v2',
+  'shopping-cart.checked-out.v1',
+  'shopping-cart.checked-out.v2',
+  'shopping-cart.opened.v1',
+];
+const PERSONAL = ['email', 'shippingAddress'];
 /** Every declared type but the superseded ones; a generated context adds its own. */
 const current = () => [...declaredEventTypes().keys()].filter((type) => !SUPERSEDED.includes(type)).sort();
 
@@ -89,12 +122,27 @@ describe('the event catalog', () => {
     expect(Object.keys(document.components.messages).sort()).toEqual([...declaredEventTypes().keys()].sort());
     for (const [type, declared] of declaredEventTypes()) {
       expect(message(type).payload.properties.type.const).toBe(type);
-      expect(message(type).payload.properties.data).toEqual(JSON.parse(JSON.stringify(declared.schema)));
+      expect(withoutPersonalDataMarks(message(type).payload.properties.data)).toEqual(
+        JSON.parse(JSON.stringify(declared.schema)),
+      );
       expect(message(type).title).toBe(declared.eventClass.name);
       const example = message(type).examples[0]!.payload;
       expect(example.type).toBe(type);
       expect(TypeCompiler.Compile(declared.schema).Check(example.data)).toBe(true);
     }
+  });
+
+  it('marks the personal fields of the stored schemas, and only those', () => {
+    for (const type of ['shopping-cart.checked-out.v3', 'order.placed.v3']) {
+      const data = message(type).payload.properties.data as DataSchema;
+      expect(data['x-personal-data-subject']).toBe('customerId');
+      const marked = Object.keys(data.properties).filter(
+        (field) => data.properties[field]!['x-personal-data'] === true,
+      );
+      expect({ type, marked }).toEqual({ type, marked: PERSONAL });
+    }
+    const unmarked = (message('order.paid.v1').payload.properties.data as DataSchema).properties;
+    expect(Object.values(unmarked).some((property) => 'x-personal-data' in property)).toBe(false);
   });
 
   it('names the aggregate that emits each event and the projections and sagas that consume it', () => {
@@ -103,12 +151,12 @@ describe('the event catalog', () => {
       'x-projections': ['cart-details', 'customer-carts'],
       'x-sagas': [],
     });
-    expect(message('shopping-cart.checked-out.v2')).toMatchObject({
+    expect(message('shopping-cart.checked-out.v3')).toMatchObject({
       'x-aggregates': ['ShoppingCart'],
       'x-projections': ['cart-details', 'customer-carts'],
       'x-sagas': ['checkout-saga'],
     });
-    expect(message('order.placed.v2')).toMatchObject({
+    expect(message('order.placed.v3')).toMatchObject({
       'x-aggregates': ['Order'],
       'x-projections': ['order-details'],
       'x-sagas': [],
@@ -118,11 +166,11 @@ describe('the event catalog', () => {
   it('shows the upcaster chain from older versions, and feeds only the current ones live', () => {
     expect(message('shopping-cart.opened.v2')['x-upcast-from']).toEqual([['shopping-cart.opened.v1']]);
     expect(message('shopping-cart.opened.v1')['x-upcast-to']).toBe('shopping-cart.opened.v2');
-    expect(message('order.placed.v2')['x-upcast-from']).toEqual([['order.placed.v1']]);
+    expect(message('order.placed.v3')['x-upcast-from']).toEqual([['order.placed.v1', 'order.placed.v2']]);
     expect(message('shopping-cart.item-added.v1')['x-upcast-from']).toEqual([]);
     const live = Object.values(document.channels).find((channel) => channel.address === '/events/live');
     expect(Object.keys(live!.messages).sort()).toEqual(current());
-    expect(current()).toEqual(expect.arrayContaining(['shopping-cart.opened.v2', 'order.placed.v2']));
+    expect(current()).toEqual(expect.arrayContaining(['shopping-cart.opened.v2', 'order.placed.v3']));
   });
 
   const channelAt = (address: string) => {
@@ -141,7 +189,9 @@ describe('the event catalog', () => {
   });
 
   it('has a channel per public event type on its subject, sending it as a CloudEvent of its current schema', () => {
-    expect(publicEventTypes()).toEqual(expect.arrayContaining(['order.paid.v1', 'shopping-cart.checked-out.v2']));
+    expect(publicEventTypes()).toEqual(
+      expect.arrayContaining(['order.paid.v1', 'shopping-cart.checked-out.v3', 'customer.personal-data-erased.v1']),
+    );
     const published = publicEventTypes().filter((type) => current().includes(type));
     for (const type of published) {
       const { id, channel } = channelAt(`${SUBJECT_PREFIX}.${type}`);
@@ -154,8 +204,10 @@ describe('the event catalog', () => {
         type: { const: type },
         source: { const: '/ledgerline' },
         datacontenttype: { const: 'application/json' },
-        data: { $ref: `#/components/schemas/${type}` },
       });
+      if (!WITHHOLDING.includes(type)) {
+        expect(cloudEvent.payload!.properties.data).toEqual({ $ref: `#/components/schemas/${type}` });
+      }
       expect(cloudEvent.payload!.required).toEqual(
         expect.arrayContaining(['id', 'subject', 'time', 'position', 'streamversion']),
       );
@@ -174,6 +226,23 @@ describe('the event catalog', () => {
     expect(brokerChannels.map((channel) => channel.address).sort()).toEqual(
       published.map((type) => `${SUBJECT_PREFIX}.${type}`),
     );
+  });
+
+  it('publishes checkouts and orders without their personal fields, in schema and example', () => {
+    for (const type of WITHHOLDING) {
+      const cloudEvent = channelAt(`${SUBJECT_PREFIX}.${type}`).channel.messages[type]! as PublishedMessage;
+      const data = cloudEvent.payload!.properties.data as unknown as DataSchema & { additionalProperties: boolean };
+      expect(Object.keys(data.properties)).toEqual(expect.arrayContaining(['customerId', 'lines', 'totalCents']));
+      expect(Object.keys(data.properties)).not.toEqual(expect.arrayContaining(['email']));
+      expect(Object.keys(data.properties)).not.toEqual(expect.arrayContaining(['shippingAddress']));
+      expect(data.additionalProperties).toBe(false);
+      const example = cloudEvent.examples[0]!.payload.data;
+      expect(Object.keys(example)).not.toEqual(expect.arrayContaining(['email']));
+      expect(Object.keys(example)).not.toEqual(expect.arrayContaining(['shippingAddress']));
+      const published = publishedSchema(type, declaredEventTypes().get(type)!.schema);
+      expect(data).toEqual(JSON.parse(JSON.stringify(published)));
+      expect(TypeCompiler.Compile(published).Check(example)).toBe(true);
+    }
   });
 
   it('receives payment.captured.v1 CloudEvents on the payments subject, with the data the adapter checks', () => {

@@ -114,7 +114,7 @@ describe('the event explorer API', () => {
     it("answers any stream's events oldest first, as stored, with metadata and chained hashes", async () => {
       const events = await eventsOf(`order-${orderId}`);
       expect(events.map((event) => [event.version, event.type])).toEqual([
-        [1, 'order.placed.v2'],
+        [1, 'order.placed.v3'],
         [2, 'order.paid.v1'],
         [3, 'order.shipped.v1'],
       ]);
@@ -149,8 +149,8 @@ describe('the event explorer API', () => {
       const response = await api().get('/events').query({ correlationId: story }).expect(200);
       const events = response.body as StoredEvent[];
       expect(events.map((event) => [event.streamId, event.type])).toEqual([
-        [`shopping-cart-${cartId}`, 'shopping-cart.checked-out.v2'],
-        [`order-${orderId}`, 'order.placed.v2'],
+        [`shopping-cart-${cartId}`, 'shopping-cart.checked-out.v3'],
+        [`order-${orderId}`, 'order.placed.v3'],
         [`order-${orderId}`, 'order.paid.v1'],
         [`order-${orderId}`, 'order.shipped.v1'],
       ]);

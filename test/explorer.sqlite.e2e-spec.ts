@@ -119,24 +119,24 @@ describe('the event explorer in a browser', () => {
   });
 
   it("follows the checkout's correlation to the order's events, and back to what caused them", async () => {
-    await page.getByRole('button', { name: /^v4 shopping-cart\.checked-out\.v2/ }).click();
+    await page.getByRole('button', { name: /^v4 shopping-cart\.checked-out\.v3/ }).click();
     await page.getByRole('link', { name: 'Events with the same correlation id' }).click();
     await page.getByRole('heading', { name: 'Correlation' }).waitFor();
     const story = page.locator('ol.story > li');
     await story.nth(3).waitFor();
     const lines = await story.locator('.story-head').allTextContents();
     expect(lines).toEqual([
-      `shopping-cart.checked-out.v2 in shopping-cart-${cartId}, version 4`,
-      `order.placed.v2 in order-${orderId}, version 1`,
+      `shopping-cart.checked-out.v3 in shopping-cart-${cartId}, version 4`,
+      `order.placed.v3 in order-${orderId}, version 1`,
       `order.paid.v1 in order-${orderId}, version 2`,
       `order.shipped.v1 in order-${orderId}, version 3`,
     ]);
 
     await page.getByRole('link', { name: `order-${orderId}, version 1` }).click();
-    await page.getByRole('heading', { name: 'Version 1: order.placed.v2' }).waitFor();
+    await page.getByRole('heading', { name: 'Version 1: order.placed.v3' }).waitFor();
     await state().getByText('"status": "placed"').waitFor();
-    await page.getByRole('link', { name: /^The event that caused it: shopping-cart\.checked-out\.v2/ }).click();
-    await page.getByRole('heading', { name: 'Version 4: shopping-cart.checked-out.v2' }).waitFor();
+    await page.getByRole('link', { name: /^The event that caused it: shopping-cart\.checked-out\.v3/ }).click();
+    await page.getByRole('heading', { name: 'Version 4: shopping-cart.checked-out.v3' }).waitFor();
   });
 
   it('watches new events arrive live, filtered by category, and misses none while paused', async () => {

@@ -143,7 +143,7 @@ describe('several instances on one PostgreSQL database', () => {
       expect(orders).toHaveLength(1);
     }
     const feed = (await call(a.url, 'GET', '/events?limit=1000')).json as { type: string }[];
-    expect(feed.filter((event) => event.type === 'order.placed.v2')).toHaveLength(carts.length);
+    expect(feed.filter((event) => event.type === 'order.placed.v3')).toHaveLength(carts.length);
 
     // Each subscription is processed by exactly one of the two.
     const [onA, onB] = await Promise.all(

@@ -44,7 +44,7 @@ const ROUTES: [string, string, number, string | string[] | null, number[]][] = [
   ['/carts/{cartId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],
   ['/carts/{cartId}/items', 'post', 200, 'carts:write', JSON_COMMAND],
   ['/carts/{cartId}/items/{productId}', 'delete', 200, 'carts:write', COMMAND],
-  ['/carts/{cartId}/checkout', 'post', 200, 'carts:write', COMMAND],
+  ['/carts/{cartId}/checkout', 'post', 200, 'carts:write', JSON_COMMAND],
   ['/carts/{cartId}/events', 'get', 200, 'read', [400, 401, 403, 404, 429, 503]],
   ['/orders', 'get', 200, 'read', CONSISTENT_READ],
   ['/orders/{orderId}', 'get', 200, 'read', [...CONSISTENT_READ, 404]],

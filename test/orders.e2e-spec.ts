@@ -17,6 +17,10 @@ type OrderBody = {
   status: 'placed' | 'paid' | 'shipped' | 'cancelled';
   lines: Line[];
   totalCents: number;
+  currency: string;
+  email: string | null;
+  shippingAddress: Record<string, string> | null;
+  erased: boolean;
   version: number;
 };
 type EventBody = {
@@ -110,6 +114,9 @@ describe('orders over HTTP', () => {
       lines,
       totalCents,
       currency: 'EUR',
+      email: null,
+      shippingAddress: null,
+      erased: false,
       version: 1,
     });
     expect(placed.lines).toEqual(cart.items.map(({ lineTotalCents: _total, ...line }) => line));
@@ -133,7 +140,7 @@ describe('orders over HTTP', () => {
 
     const events = await eventsOf(orderId);
     expect(events.map((event) => [event.version, event.type, event.streamId])).toEqual([
-      [1, 'order.placed.v2', `order-${orderId}`],
+      [1, 'order.placed.v3', `order-${orderId}`],
       [2, 'order.paid.v1', `order-${orderId}`],
       [3, 'order.shipped.v1', `order-${orderId}`],
     ]);
@@ -149,7 +156,7 @@ describe('orders over HTTP', () => {
       correlationId,
     );
     const checkedOut = ((await api().get(`/carts/${cartId}/events`).expect(200)).body as EventBody[]).filter(
-      (event) => event.type === 'shopping-cart.checked-out.v2',
+      (event) => event.type === 'shopping-cart.checked-out.v3',
     );
     expect(checkedOut).toHaveLength(1);
     const [placed] = await ordersOfCart(cartId);
@@ -160,7 +167,7 @@ describe('orders over HTTP', () => {
     await ship(orderId).set('X-Correlation-Id', correlationId).expect(200);
 
     const events = await eventsOf(orderId);
-    expect(events.map((event) => event.type)).toEqual(['order.placed.v2', 'order.paid.v1', 'order.shipped.v1']);
+    expect(events.map((event) => event.type)).toEqual(['order.placed.v3', 'order.paid.v1', 'order.shipped.v1']);
     for (const event of events) {
       expect(event.metadata.correlationId).toBe(correlationId);
       expect(event.metadata.commandId).toEqual(expect.any(String));
@@ -210,7 +217,7 @@ describe('orders over HTTP', () => {
     expectProblem(await cancel(cancelled.orderId), 422, problem('order-cancelled'));
     expect(await order(cancelled.orderId, cancellation.position)).toMatchObject({ status: 'cancelled', version: 2 });
     expect((await eventsOf(cancelled.orderId)).map((event) => event.type)).toEqual([
-      'order.placed.v2',
+      'order.placed.v3',
       'order.cancelled.v1',
     ]);
 

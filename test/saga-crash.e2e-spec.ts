@@ -58,7 +58,7 @@ async function allEvents(url: string): Promise<EventBody[]> {
 
 const placedEventsOf = (events: EventBody[], cartId: string) =>
   events.filter(
-    (event) => event.streamId.startsWith('order-') && event.type === 'order.placed.v2' && event.data.cartId === cartId,
+    (event) => event.streamId.startsWith('order-') && event.type === 'order.placed.v3' && event.data.cartId === cartId,
   );
 
 /** Resolves once the checkout saga has handled every event in the store. */
@@ -145,6 +145,6 @@ describe('the checkout saga across crashes of the service process', () => {
     }
     const orderStreams = new Set(events.filter((e) => e.streamId.startsWith('order-')).map((e) => e.streamId));
     expect(orderStreams.size).toBe(checkouts.length);
-    expect(events.filter((event) => event.type === 'order.placed.v2')).toHaveLength(checkouts.length);
+    expect(events.filter((event) => event.type === 'order.placed.v3')).toHaveLength(checkouts.length);
   }, 60_000);
 });

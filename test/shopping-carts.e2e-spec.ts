@@ -92,7 +92,7 @@ describe('shopping carts over HTTP', () => {
     expect(events.map((event) => [event.type, event.data.currency])).toEqual([
       ['shopping-cart.opened.v2', 'GBP'],
       ['shopping-cart.item-added.v1', undefined],
-      ['shopping-cart.checked-out.v2', 'GBP'],
+      ['shopping-cart.checked-out.v3', 'GBP'],
     ]);
     const list = await api().get('/carts').query({ customerId, consistentWith: checkedOut.position }).expect(200);
     expect(list.body).toEqual([expect.objectContaining({ cartId: opened.cartId, currency: 'GBP' })]);
@@ -190,7 +190,7 @@ describe('shopping carts over HTTP', () => {
       [1, 'shopping-cart.opened.v2'],
       [2, 'shopping-cart.item-added.v1'],
       [3, 'shopping-cart.item-removed.v1'],
-      [4, 'shopping-cart.checked-out.v2'],
+      [4, 'shopping-cart.checked-out.v3'],
     ]);
     const positions = list.map((event) => event.position);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

@@ -163,6 +163,7 @@ describe('a saga parking an event it cannot handle', () => {
         eventId,
         `shopping-cart-${cartId}`,
         1,
+        // Stored as an old version, read (and parked) as the current one.
         'shopping-cart.checked-out.v2',
         JSON.stringify({ cartId, customerId: 'broken-customer', lines: [], totalCents: 0 }),
         JSON.stringify({ correlationId: eventId, causationId: eventId, commandId: eventId }),
@@ -182,7 +183,7 @@ describe('a saga parking an event it cannot handle', () => {
     expect(parkedEntry(saga)).toEqual({
       position,
       eventId,
-      type: 'shopping-cart.checked-out.v2',
+      type: 'shopping-cart.checked-out.v3',
       error: expect.stringContaining('has no lines'),
       attempts: 2,
       parkedAt: expect.any(String),

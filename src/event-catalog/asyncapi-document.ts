@@ -1,5 +1,5 @@
-import type { TObject } from '@sinclair/typebox';
 import type { DeclaredEventType } from '../event-sourcing/event-type';
+import { personalDataOf } from '../event-sourcing/personal-data/personal-data';
 import { BrokerCatalog, brokerChannels } from './broker-channels';
 
 /** What the catalog knows of one declared event type. */
@@ -34,7 +34,7 @@ const METADATA = {
 };
 
 /** The event as `GET /events` and each `data:` of `GET /events/live` carry it, with this type's data. */
-function envelope(type: string, data: TObject): object {
+function envelope(type: string, data: object): object {
   return {
     type: 'object',
     required: ['position', 'eventId', 'streamId', 'version', 'type', 'data', 'metadata', 'recordedAt'],
@@ -44,12 +44,29 @@ function envelope(type: string, data: TObject): object {
       streamId: { type: 'string', description: '<stream category>-<aggregate id>' },
       version: { type: 'integer', minimum: 1, description: 'The version within its stream' },
       type: { type: 'string', const: type },
-      data: JSON.parse(JSON.stringify(data)) as object,
+      data,
       metadata: METADATA,
       recordedAt: { type: 'string', format: 'date-time' },
     },
     additionalProperties: false,
   };
+}
+
+/**
+ * The stored schema, with each declared personal field marked `x-personal-data: true`: stored encrypted under
+ * the subject's key, read as null once erased, never published.
+ */
+function withPersonalDataMarked({ eventClass, schema }: DeclaredEventType): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(schema)) as { properties: Record<string, Record<string, unknown>> };
+  const personal = personalDataOf(eventClass);
+  if (personal === undefined) return copy;
+  for (const field of personal.fields) {
+    const property = copy.properties[field];
+    if (property === undefined) continue;
+    property['x-personal-data'] = true;
+    property.description = `Personal data of the subject \`${personal.subject}\`: stored encrypted, read as null once erased, not published.`;
+  }
+  return { ...copy, 'x-personal-data-subject': personal.subject };
 }
 
 function describe(entry: CatalogEntry): string {
@@ -70,6 +87,14 @@ function describe(entry: CatalogEntry): string {
     ...entry.projections.map((projection) => `projection \`${projection}\``),
     ...entry.sagas.map((saga) => `saga \`${saga}\``),
   ];
+  const personal = personalDataOf(entry.declared.eventClass);
+  if (personal !== undefined) {
+    lines.push(
+      `Personal data of its \`${personal.subject}\`: ${personal.fields.map((field) => `\`${field}\``).join(', ')}, ` +
+        "stored encrypted under that subject's key, read as null (with `erased: true`) once erased, and withheld " +
+        'from the broker.',
+    );
+  }
   const as = entry.upcastTo === undefined ? '' : `, as its current version,`;
   if (consumers.length > 0) lines.push(`Consumed${as} by ${consumers.join(', ')}.`);
   return lines.join('\n\n');
@@ -94,8 +119,9 @@ export function asyncApiDocument(
   const messages: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
   for (const entry of entries) {
-    const { name, eventClass, schema } = entry.declared;
-    schemas[name] = JSON.parse(JSON.stringify(schema)) as unknown;
+    const { name, eventClass } = entry.declared;
+    const schema = withPersonalDataMarked(entry.declared);
+    schemas[name] = schema;
     messages[name] = {
       name,
       title: eventClass.name,

@@ -10,8 +10,11 @@ export interface BrokerCatalog {
   subjectPrefix: string;
   stream: string;
   source: string;
-  /** The public event types (current versions) the outbox publishes, with an example of their data. */
-  published: { type: string; example: unknown; streamCategory: string }[];
+  /**
+   * The public event types (current versions) the outbox publishes, with an example of their data, and the
+   * schema of that data when it is not the stored one (personal fields withheld).
+   */
+  published: { type: string; example: unknown; streamCategory: string; data?: TObject }[];
   inbound: { consumer: string; stream: string; subject: string; accepts: { type: string; data: TObject } }[];
 }
 
@@ -70,16 +73,17 @@ export function brokerChannels(broker: BrokerCatalog): AsyncApiParts {
   const onBroker = Object.keys(servers).map((server) => ({ $ref: `#/servers/${server}` }));
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
-  for (const { type, example, streamCategory } of broker.published) {
+  for (const { type, example, streamCategory, data: published } of broker.published) {
     const channel = id('publish', type);
-    const data = Type.Unsafe({ $ref: `#/components/schemas/${type}` });
+    const data = published ?? Type.Unsafe({ $ref: `#/components/schemas/${type}` });
     const payload = JSON.parse(JSON.stringify(cloudEventSchema(type, data, broker.source))) as unknown;
     channels[channel] = {
       address: `${broker.subjectPrefix}.${type}`,
       title: `${type} (NATS)`,
       description:
         `Every \`${type}\` event, published once it is stored, in the log's order, to JetStream stream ` +
-        `\`${broker.stream}\`. The Nats-Msg-Id header is the event id: the stream drops a republished duplicate.`,
+        `\`${broker.stream}\`. The Nats-Msg-Id header is the event id: the stream drops a republished duplicate.` +
+        (published === undefined ? '' : ' Its personal fields are not published, neither in plaintext nor encrypted.'),
       servers: onBroker,
       messages: {
         [type]: {

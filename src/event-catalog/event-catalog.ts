@@ -11,6 +11,7 @@ import { Projection, ProjectionOf } from '../event-sourcing/subscriptions/projec
 import { Saga, SagaOf } from '../event-sourcing/subscriptions/saga';
 import { API_VERSION } from '../http/configure-app';
 import { InboundHandler, InboundHandlerOf } from '../integration/inbox/inbound-handler';
+import { publishedData, publishedSchema } from '../integration/outbox/published-data';
 import { asyncApiDocument, CatalogEntry, exampleStreamCategory } from './asyncapi-document';
 import { BrokerCatalog } from './broker-channels';
 import { sampleOf } from './event-samples';
@@ -66,7 +67,10 @@ export class EventCatalog implements OnApplicationBootstrap {
     return asyncApiDocument(entries, API_VERSION, this.broker(entries));
   }
 
-  /** The outbox publishes the current version of each public type; the inbox reads each inbound binding. */
+  /**
+   * The outbox publishes the current version of each public type, without its personal fields; the inbox
+   * reads each inbound binding.
+   */
   private broker(entries: readonly CatalogEntry[]): BrokerCatalog {
     const { servers, subjectPrefix, stream, source } = this.nats;
     return {
@@ -76,11 +80,16 @@ export class EventCatalog implements OnApplicationBootstrap {
       source,
       published: entries
         .filter((entry) => entry.upcastTo === undefined && isPublicEventType(entry.declared.name))
-        .map((entry) => ({
-          type: entry.declared.name,
-          example: entry.example,
-          streamCategory: exampleStreamCategory(entry),
-        })),
+        .map((entry) => {
+          const { name, schema } = entry.declared;
+          const published = publishedSchema(name, schema);
+          return {
+            type: name,
+            example: publishedData(name, entry.example as Record<string, unknown>),
+            streamCategory: exampleStreamCategory(entry),
+            ...(published !== schema && { data: published }),
+          };
+        }),
       inbound: this.inboundHandlers(),
     };
   }

@@ -11,7 +11,7 @@ export class ParkedEventResponse {
   eventId!: string;
 
   @ApiProperty({
-    example: 'shopping-cart.checked-out.v2',
+    example: 'shopping-cart.checked-out.v3',
     description: "For an inbound message its CloudEvent type ('' when it had none)",
   })
   type!: string;

@@ -16,6 +16,7 @@ import type { CloudEvent } from '../cloud-event';
 import { BrokerMisconfigured, NatsConnection } from '../nats-connection';
 import { JetStreamProbe } from '../testing/jetstream-messages';
 import { MACHINE_NATS_URL, NatsTestServer, uniqueName } from '../testing/nats-test-server';
+import { CartCheckedOut } from '../../shopping-carts/domain/shopping-cart.events';
 import { INTEGRATION_EVENTS, IntegrationEventsRelay } from './integration-events.relay';
 
 @EventType('outbox-test.parcel-sent.v1', eventData({ parcelId: Type.String(), grams: Type.Integer() }), {
@@ -127,6 +128,34 @@ describe('the outbox to NATS JetStream', () => {
     });
     expect(second!.type).toBe('outbox-test.parcel-weighed.v1');
     expect(cloudEvents(messages)[1]).not.toHaveProperty('traceparent');
+  });
+
+  it('withholds personal fields from what it publishes, while the stored event keeps them', async () => {
+    const env = brokerSettings();
+    const { store, runner } = await start(env);
+    const address = { name: 'Ann', line1: '1 Secret Street', postalCode: '10115', city: 'Berlin', country: 'DE' };
+    const lines = [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }];
+    const checkout = new CartCheckedOut('cart-1', 'ann', lines, 100, 'EUR', 'ann@example.com', address);
+    const { positions } = await store.append('shopping-cart-cart-1', ANY_VERSION, [checkout]);
+    await runner.waitFor(INTEGRATION_EVENTS, positions[0]!);
+
+    const [stored] = await store.readStream('shopping-cart-cart-1');
+    expect(stored!.event).toMatchObject({ email: 'ann@example.com', shippingAddress: address });
+    const messages = await probe.messages(env.NATS_STREAM!);
+    expect(messages.map((message) => message.subject)).toEqual([
+      `${env.NATS_SUBJECT_PREFIX}.shopping-cart.checked-out.v3`,
+    ]);
+    expect(cloudEvents(messages)[0]!.data).toEqual({
+      cartId: 'cart-1',
+      customerId: 'ann',
+      lines,
+      totalCents: 100,
+      currency: 'EUR',
+    });
+    const raw = new TextDecoder().decode(messages[0]!.data);
+    for (const secret of ['ann@example.com', 'Secret Street', 'email', 'shippingAddress', 'erased']) {
+      expect(raw).not.toContain(secret);
+    }
   });
 
   it('publishes nothing twice after a crash between publishing and storing the checkpoint', async () => {

@@ -6,6 +6,7 @@ import { EventTypeRegistry } from '../../event-sourcing/event-type-registry';
 import { Relay, RelayOf } from '../../event-sourcing/subscriptions/relay';
 import { CLOUDEVENT_MEDIA_TYPE, toCloudEvent } from '../cloud-event';
 import { NatsConnection } from '../nats-connection';
+import { publishedData } from './published-data';
 
 /** How long a publish waits for JetStream's acknowledgement before it counts as failed and is retried. */
 const ACK_TIMEOUT_MS = 5000;
@@ -17,6 +18,7 @@ export const INTEGRATION_EVENTS = 'integration-events';
  * `<prefix>.<event type>`, one at a time in the log's order, and the checkpoint passes it only once
  * JetStream acknowledged it. The message id is the event id, so an event published again after a crash
  * (before its checkpoint was stored) is dropped by the broker within the stream's duplicate window.
+ * Declared personal fields are withheld (see published-data.ts).
  */
 @Injectable()
 @RelayOf({ name: INTEGRATION_EVENTS })
@@ -38,6 +40,7 @@ export class IntegrationEventsRelay implements Relay {
     if (!this.handles(recorded)) return;
     const { config } = this.nats;
     const cloudEvent = toCloudEvent(recorded, this.registry, config.source);
+    cloudEvent.data = publishedData(cloudEvent.type, cloudEvent.data);
     const { client } = await this.nats.ready();
     const messageHeaders = headers();
     messageHeaders.set('content-type', CLOUDEVENT_MEDIA_TYPE);

@@ -12,9 +12,17 @@ import { PlaceOrder } from './place-order.command';
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrder> {
   constructor(private readonly orders: AggregateRepository) {}
 
-  async execute({ cartId, customerId, lines, totalCents, currency, context }: PlaceOrder): Promise<CommandResult> {
+  async execute({
+    cartId,
+    customerId,
+    lines,
+    totalCents,
+    currency,
+    contact,
+    context,
+  }: PlaceOrder): Promise<CommandResult> {
     try {
-      return await this.orders.create(Order.place(cartId, customerId, lines, totalCents, currency), context);
+      return await this.orders.create(Order.place(cartId, customerId, lines, totalCents, currency, contact), context);
     } catch (error) {
       if (!(error instanceof AggregateAlreadyExists)) throw error;
       const orderId = Order.idForCart(cartId);

@@ -1,5 +1,6 @@
 import { EventSourcedAggregate, On } from '../../event-sourcing/aggregate-root';
 import { uuidV5 } from '../../event-sourcing/deterministic-id';
+import { CheckoutContact, NO_CONTACT } from '../../shopping-carts/domain/checkout-contact';
 import {
   EmptyOrder,
   OrderAlreadyPaid,
@@ -30,10 +31,21 @@ export class Order extends EventSourcedAggregate {
     return uuidV5(cartId, ORDER_ID_NAMESPACE);
   }
 
-  static place(cartId: string, customerId: string, lines: OrderLine[], totalCents: number, currency: string): Order {
+  /**
+   * The contact goes into the event only: the order keeps no personal data in its state, because cached
+   * aggregates would outlive the customer's erasure. Readers take it from the event or the read model.
+   */
+  static place(
+    cartId: string,
+    customerId: string,
+    lines: OrderLine[],
+    totalCents: number,
+    currency: string,
+    { email, shippingAddress }: CheckoutContact = NO_CONTACT,
+  ): Order {
     const order = new Order(Order.idForCart(cartId));
     if (lines.length === 0) throw new EmptyOrder(order.id);
-    order.apply(new OrderPlaced(order.id, cartId, customerId, lines, totalCents, currency));
+    order.apply(new OrderPlaced(order.id, cartId, customerId, lines, totalCents, currency, email, shippingAddress));
     return order;
   }
 

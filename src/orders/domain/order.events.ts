@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { eventData } from '../../event-sourcing/event-schema';
 import { declareUpcaster, EventType } from '../../event-sourcing/event-type';
+import { PersonalData } from '../../event-sourcing/personal-data/personal-data';
+import { emailSchema, ShippingAddress, shippingAddressSchema } from '../../shopping-carts/domain/checkout-contact';
 import { currencyCode, DEFAULT_CURRENCY } from '../../shopping-carts/domain/currency';
 
 export interface OrderLine {
@@ -24,9 +26,20 @@ const orderLine = eventData({
   unitPriceCents: cents,
 });
 
+/** The contact is the customer's personal data, as on the checkout it comes from; never published. */
+@PersonalData<OrderPlaced>({ subject: 'customerId', fields: ['email', 'shippingAddress'] })
 @EventType(
-  'order.placed.v2',
-  eventData({ orderId, cartId, customerId, lines: Type.Array(orderLine), totalCents: cents, currency: currencyCode }),
+  'order.placed.v3',
+  eventData({
+    orderId,
+    cartId,
+    customerId,
+    lines: Type.Array(orderLine),
+    totalCents: cents,
+    currency: currencyCode,
+    email: emailSchema,
+    shippingAddress: shippingAddressSchema,
+  }),
   { public: true },
 )
 export class OrderPlaced {
@@ -37,6 +50,8 @@ export class OrderPlaced {
     readonly lines: OrderLine[],
     readonly totalCents: number,
     readonly currency: string,
+    readonly email: string | null,
+    readonly shippingAddress: ShippingAddress | null,
   ) {}
 }
 
@@ -61,7 +76,23 @@ export class OrderCancelled {
   ) {}
 }
 
-// The shape stored before carts had a currency. Never appended again; read as order.placed.v2.
+// Shapes stored before checkout took a contact, and before carts had a currency. Never appended again;
+// read as order.placed.v3.
+
+@EventType(
+  'order.placed.v2',
+  eventData({ orderId, cartId, customerId, lines: Type.Array(orderLine), totalCents: cents, currency: currencyCode }),
+)
+export class OrderPlacedV2 {
+  constructor(
+    readonly orderId: string,
+    readonly cartId: string,
+    readonly customerId: string,
+    readonly lines: OrderLine[],
+    readonly totalCents: number,
+    readonly currency: string,
+  ) {}
+}
 
 @EventType(
   'order.placed.v1',
@@ -77,4 +108,5 @@ export class OrderPlacedV1 {
   ) {}
 }
 
-declareUpcaster(OrderPlacedV1, OrderPlaced, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
+declareUpcaster(OrderPlacedV1, OrderPlacedV2, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
+declareUpcaster(OrderPlacedV2, OrderPlaced, (event) => ({ ...event, email: null, shippingAddress: null }));

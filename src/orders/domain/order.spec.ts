@@ -18,7 +18,7 @@ import {
   OrderNotPaid,
   PaymentDoesNotMatchTotal,
 } from './order.errors';
-import { OrderCancelled, OrderPaid, OrderPlaced, OrderShipped } from './order.events';
+import { OrderCancelled, OrderPaid, OrderPlaced, OrderPlacedV2, OrderShipped } from './order.events';
 
 const cartId = '5d8e2f1a-3b4c-4d5e-8f9a-0b1c2d3e4f5a';
 const orderId = Order.idForCart(cartId);
@@ -31,7 +31,9 @@ const { given } = commandScenario({
   handlers: [PlaceOrderHandler, PayOrderHandler, ShipOrderHandler, CancelOrderHandler],
 });
 
-const placed = () => new OrderPlaced(orderId, cartId, 'customer-1', lines, 10_750, 'USD');
+const placed = () => new OrderPlaced(orderId, cartId, 'customer-1', lines, 10_750, 'USD', null, null);
+const address = { name: 'Ann Example', line1: '1 Main Street', postalCode: '10115', city: 'Berlin', country: 'DE' };
+const contact = { email: 'ann@example.com', shippingAddress: address };
 const paid = () => new OrderPaid(orderId, 10_750);
 const cancelled = () => new OrderCancelled(orderId, 'changed my mind');
 
@@ -49,12 +51,33 @@ describe('an order not placed yet', () => {
       .when(new PlaceOrder(cartId, 'customer-1', lines, 10_750, 'USD'))
       .then(placed()));
 
+  it("is placed with the checkout's e-mail and shipping address", () =>
+    given()
+      .when(new PlaceOrder(cartId, 'customer-1', lines, 10_750, 'USD', contact))
+      .then(new OrderPlaced(orderId, cartId, 'customer-1', lines, 10_750, 'USD', 'ann@example.com', address)));
+
+  it('keeps the contact out of its own state', () => {
+    const order = new Order(orderId);
+    order.replay([new OrderPlaced(orderId, cartId, 'customer-1', lines, 10_750, 'USD', 'ann@example.com', address)]);
+    const state = JSON.stringify(order);
+    expect(state).toContain('customer-1');
+    expect(state).not.toContain('ann@example.com');
+    expect(state).not.toContain(address.line1);
+  });
+
   it('is not placed without lines', () =>
     given()
       .when(new PlaceOrder(cartId, 'customer-1', [], 0, 'USD'))
       .thenFails(EmptyOrder));
 
   it('cannot be paid', () => given().when(new PayOrder(orderId, 10_750)).thenFails(AggregateNotFound));
+});
+
+describe('an order stored before checkout took a contact', () => {
+  it('is read as placed without one, and is paid as before', () =>
+    given(new OrderPlacedV2(orderId, cartId, 'customer-1', lines, 10_750, 'USD'))
+      .when(new PayOrder(orderId, 10_750))
+      .then(paid()));
 });
 
 describe('a placed order', () => {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export const EXAMPLE_ORDER_ID = '8a0f6d2c-1b3e-5f4a-9c7d-2e1f0a9b8c7d';
 
@@ -32,6 +32,26 @@ export class OrderLineResponse {
   unitPriceCents!: number;
 }
 
+export class ShippingAddressResponse {
+  @ApiProperty({ example: 'Ann Example' })
+  name!: string;
+
+  @ApiProperty({ example: '1 Main Street' })
+  line1!: string;
+
+  @ApiPropertyOptional({ example: 'Flat 2', description: 'Absent when the checkout gave none' })
+  line2?: string;
+
+  @ApiProperty({ example: '10115' })
+  postalCode!: string;
+
+  @ApiProperty({ example: 'Berlin' })
+  city!: string;
+
+  @ApiProperty({ example: 'DE', description: 'ISO 3166-1 alpha-2' })
+  country!: string;
+}
+
 export class OrderResponse {
   @ApiProperty({ format: 'uuid', example: EXAMPLE_ORDER_ID })
   orderId!: string;
@@ -53,6 +73,27 @@ export class OrderResponse {
 
   @ApiProperty({ example: 'EUR', description: 'ISO 4217 code; every amount is in its minor units (cents)' })
   currency!: string;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: 'ann@example.com',
+    description: 'From the checkout: personal data of the customer. Null when the checkout gave none, or once erased',
+  })
+  email!: string | null;
+
+  @ApiProperty({
+    type: ShippingAddressResponse,
+    nullable: true,
+    description: 'From the checkout: personal data of the customer. Null when the checkout gave none, or once erased',
+  })
+  shippingAddress!: ShippingAddressResponse | null;
+
+  @ApiProperty({
+    example: false,
+    description: "True once the customer's personal data was erased: email and shippingAddress are null for good",
+  })
+  erased!: boolean;
 
   @ApiProperty({ type: 'integer', example: 2 })
   version!: number;

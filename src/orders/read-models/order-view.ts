@@ -1,3 +1,4 @@
+import { ShippingAddress, shippingAddressOf } from '../../shopping-carts/domain/checkout-contact';
 import type { OrderLine } from '../domain/order.events';
 
 export type OrderStatusView = 'placed' | 'paid' | 'shipped' | 'cancelled';
@@ -11,6 +12,11 @@ export interface OrderView {
   lines: OrderLine[];
   totalCents: number;
   currency: string;
+  /** The contact given at checkout; null without one, and once erased. */
+  email: string | null;
+  shippingAddress: ShippingAddress | null;
+  /** The customer's personal data was erased: email and shippingAddress are gone for good. */
+  erased: boolean;
   version: number;
 }
 
@@ -26,6 +32,9 @@ export function orderView({
   lines,
   totalCents,
   currency,
+  email,
+  shippingAddress,
+  erased,
   version,
 }: OrderView): OrderView {
   return {
@@ -36,6 +45,9 @@ export function orderView({
     lines: lines.map(({ productId, quantity, unitPriceCents }) => ({ productId, quantity, unitPriceCents })),
     totalCents,
     currency,
+    email,
+    shippingAddress: shippingAddressOf(shippingAddress),
+    erased,
     version,
   };
 }

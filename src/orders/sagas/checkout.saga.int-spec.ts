@@ -32,18 +32,26 @@ describe('the checkout saga', () => {
   });
   afterEach(() => close());
 
+  const address = { name: 'Ann', line1: '1 Main Street', postalCode: 'SW1A 1AA', city: 'London', country: 'GB' };
+
   async function checkedOut(
     lines = [{ productId: 'shoes', quantity: 2, unitPriceCents: 5000 }],
+    email: string | null = 'ann@example.com',
   ): Promise<RecordedEvent> {
     const cartId = randomUUID();
     const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
-    await store.append(`shopping-cart-${cartId}`, NO_STREAM, [new CartCheckedOut(cartId, 'ann', lines, total, 'GBP')], {
-      metadata: {
-        correlationId: 'checkout-correlation',
-        commandId: 'checkout-command',
-        causationId: 'checkout-command',
+    await store.append(
+      `shopping-cart-${cartId}`,
+      NO_STREAM,
+      [new CartCheckedOut(cartId, 'ann', lines, total, 'GBP', email, email === null ? null : address)],
+      {
+        metadata: {
+          correlationId: 'checkout-correlation',
+          commandId: 'checkout-command',
+          causationId: 'checkout-command',
+        },
       },
-    });
+    );
     const [recorded] = await store.readStream(`shopping-cart-${cartId}`);
     return recorded!;
   }
@@ -51,7 +59,7 @@ describe('the checkout saga', () => {
   const deliver = async (event: RecordedEvent) =>
     (await reactor.handleBatch(CHECKOUT_SAGA, saga, [event], () => false)).handled;
 
-  it('places the order of a checked-out cart, traced to the checkout', async () => {
+  it('places the order of a checked-out cart, traced to the checkout, with its contact', async () => {
     const checkout = await checkedOut();
     await deliver(checkout);
     const { cartId } = checkout.event as CartCheckedOut;
@@ -65,10 +73,20 @@ describe('the checkout saga', () => {
         [{ productId: 'shoes', quantity: 2, unitPriceCents: 5000 }],
         10_000,
         'GBP',
+        'ann@example.com',
+        address,
       ),
     );
     expect(placed!.metadata).toMatchObject({ correlationId: 'checkout-correlation', causationId: checkout.eventId });
     expect(placed!.metadata.commandId).toEqual(expect.any(String));
+  });
+
+  it('places the order of a checkout without a contact without one', async () => {
+    const checkout = await checkedOut(undefined, null);
+    await deliver(checkout);
+    const { cartId } = checkout.event as CartCheckedOut;
+    const [placed] = await store.readStream(`order-${Order.idForCart(cartId)}`);
+    expect(placed!.event).toMatchObject({ email: null, shippingAddress: null });
   });
 
   it('has no second effect when the same event is delivered twice, in turn or at once', async () => {

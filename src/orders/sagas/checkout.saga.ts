@@ -19,8 +19,17 @@ export class CheckoutSaga implements Saga {
     return events$.pipe(
       ofRecordedType(CartCheckedOut),
       map((recorded) => {
-        const { cartId, customerId, lines, totalCents, currency } = recorded.event;
-        return new PlaceOrder(cartId, customerId, lines, totalCents, currency, causedBy(CHECKOUT_SAGA, recorded));
+        const { cartId, customerId, lines, totalCents, currency, email, shippingAddress } = recorded.event;
+        // An erased checkout reads both as null, so a late order carries no personal data either.
+        return new PlaceOrder(
+          cartId,
+          customerId,
+          lines,
+          totalCents,
+          currency,
+          { email, shippingAddress },
+          causedBy(CHECKOUT_SAGA, recorded),
+        );
       }),
     );
   }

@@ -7,7 +7,7 @@ import { CheckOutCart } from './check-out-cart.command';
 export class CheckOutCartHandler implements ICommandHandler<CheckOutCart> {
   constructor(private readonly carts: AggregateRepository) {}
 
-  execute({ cartId, context }: CheckOutCart): Promise<CommandResult> {
-    return this.carts.update(ShoppingCart, cartId, context, (cart) => cart.checkOut());
+  execute({ cartId, contact, context }: CheckOutCart): Promise<CommandResult> {
+    return this.carts.update(ShoppingCart, cartId, context, (cart) => cart.checkOut(contact));
   }
 }

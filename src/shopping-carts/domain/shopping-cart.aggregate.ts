@@ -11,9 +11,11 @@ import {
   NotEnoughInCart,
   PriceRequired,
   ProductNotInCart,
+  ShippingAddressNeedsEmail,
   TooManyLines,
   UnsupportedCurrency,
 } from './shopping-cart.errors';
+import { CheckoutContact, NO_CONTACT, shippingAddressOf } from './checkout-contact';
 import { Currency, DEFAULT_CURRENCY, SUPPORTED_CURRENCIES } from './currency';
 import { CartCheckedOut, CartLine, CartOpened, ItemAddedToCart, ItemRemovedFromCart } from './shopping-cart.events';
 
@@ -92,10 +94,25 @@ export class ShoppingCart extends EventSourcedAggregate {
     this.apply(new ItemRemovedFromCart(this.id, productId, removed));
   }
 
-  checkOut(): void {
+  /**
+   * The contact goes into the event only: the cart keeps no personal data in its state, because snapshots
+   * and cached aggregates would outlive the customer's erasure.
+   */
+  checkOut({ email, shippingAddress }: CheckoutContact = NO_CONTACT): void {
     this.assertOpen();
     if (this.lineItems.size === 0) throw new EmptyCartCannotBeCheckedOut(this.id);
-    this.apply(new CartCheckedOut(this.id, this.customer, this.lines, this.totalCents, this.cartCurrency));
+    if (shippingAddress !== null && email === null) throw new ShippingAddressNeedsEmail(this.id);
+    this.apply(
+      new CartCheckedOut(
+        this.id,
+        this.customer,
+        this.lines,
+        this.totalCents,
+        this.cartCurrency,
+        email,
+        shippingAddressOf(shippingAddress),
+      ),
+    );
   }
 
   protected override snapshotState(): CartSnapshot {

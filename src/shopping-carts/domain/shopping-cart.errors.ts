@@ -14,6 +14,13 @@ export class EmptyCartCannotBeCheckedOut extends DomainRuleViolation {
   }
 }
 
+export class ShippingAddressNeedsEmail extends DomainRuleViolation {
+  readonly code = 'shipping-address-needs-email';
+  constructor(cartId: string) {
+    super(`Cart ${cartId} cannot ship to an address without an e-mail address to tell about the shipment`);
+  }
+}
+
 export class ProductNotInCart extends DomainRuleViolation {
   readonly code = 'product-not-in-cart';
   constructor(productId: string) {

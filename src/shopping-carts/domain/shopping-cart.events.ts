@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { eventData } from '../../event-sourcing/event-schema';
 import { declareUpcaster, EventType } from '../../event-sourcing/event-type';
+import { PersonalData } from '../../event-sourcing/personal-data/personal-data';
+import { emailSchema, ShippingAddress, shippingAddressSchema } from './checkout-contact';
 import { currencyCode, DEFAULT_CURRENCY } from './currency';
 
 /** One line of a cart as it stood when the cart was checked out. */
@@ -52,13 +54,44 @@ export class ItemRemovedFromCart {
   ) {}
 }
 
-/** Carries the final lines, total and currency, so downstream contexts need not replay the cart. */
+/**
+ * Carries the final lines, total and currency, so downstream contexts need not replay the cart, and the
+ * contact given at checkout. The contact is personal data of the customer: stored encrypted under their
+ * key, read as null (with `erased: true`) once they asked to be forgotten, and never published.
+ */
+@PersonalData<CartCheckedOut>({ subject: 'customerId', fields: ['email', 'shippingAddress'] })
 @EventType(
-  'shopping-cart.checked-out.v2',
-  eventData({ cartId, customerId, lines: Type.Array(cartLine), totalCents: cents, currency: currencyCode }),
+  'shopping-cart.checked-out.v3',
+  eventData({
+    cartId,
+    customerId,
+    lines: Type.Array(cartLine),
+    totalCents: cents,
+    currency: currencyCode,
+    email: emailSchema,
+    shippingAddress: shippingAddressSchema,
+  }),
   { public: true },
 )
 export class CartCheckedOut {
+  constructor(
+    readonly cartId: string,
+    readonly customerId: string,
+    readonly lines: CartLine[],
+    readonly totalCents: number,
+    readonly currency: string,
+    readonly email: string | null,
+    readonly shippingAddress: ShippingAddress | null,
+  ) {}
+}
+
+// Shapes stored before checkout took a contact. Never appended again; read as the version above.
+
+@EventType(
+  'shopping-cart.checked-out.v2',
+  eventData({ cartId, customerId, lines: Type.Array(cartLine), totalCents: cents, currency: currencyCode }),
+)
+export class CartCheckedOutV2 {
   constructor(
     readonly cartId: string,
     readonly customerId: string,
@@ -92,4 +125,5 @@ export class CartCheckedOutV1 {
 }
 
 declareUpcaster(CartOpenedV1, CartOpened, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
-declareUpcaster(CartCheckedOutV1, CartCheckedOut, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
+declareUpcaster(CartCheckedOutV1, CartCheckedOutV2, (event) => ({ ...event, currency: DEFAULT_CURRENCY }));
+declareUpcaster(CartCheckedOutV2, CartCheckedOut, (event) => ({ ...event, email: null, shippingAddress: null }));

@@ -1,4 +1,4 @@
-import { describe, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { AggregateNotFound } from '../../event-sourcing/event-sourcing.errors';
 import { commandScenario } from '../../event-sourcing/testing/command-scenario';
 import { AddItemToCart } from '../commands/add-item-to-cart.command';
@@ -19,13 +19,16 @@ import {
   MAX_LINES,
   PriceRequired,
   ProductNotInCart,
+  ShippingAddressNeedsEmail,
   TooManyLines,
   UnsupportedCurrency,
 } from './shopping-cart.errors';
 import type { Currency } from './currency';
+import { ShoppingCart } from './shopping-cart.aggregate';
 import {
   CartCheckedOut,
   CartCheckedOutV1,
+  CartCheckedOutV2,
   CartOpened,
   CartOpenedV1,
   ItemAddedToCart,
@@ -42,6 +45,13 @@ const opened = () => new CartOpened(cartId, 'customer-1', 'EUR');
 const added = (productId: string, quantity: number, unitPriceCents: number) =>
   new ItemAddedToCart(cartId, productId, quantity, unitPriceCents);
 const removed = (productId: string, quantity: number) => new ItemRemovedFromCart(cartId, productId, quantity);
+const address = {
+  name: 'Ann Example',
+  line1: '1 Main Street',
+  postalCode: '10115',
+  city: 'Berlin',
+  country: 'DE',
+};
 
 describe('a cart that does not exist yet', () => {
   it('can be opened for a customer, in euros unless told otherwise', () =>
@@ -163,6 +173,8 @@ describe('a cart holding a product', () => {
           ],
           10_750,
           'EUR',
+          null,
+          null,
         ),
       ));
 
@@ -176,8 +188,45 @@ describe('a cart holding a product', () => {
           [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }],
           100,
           'SEK',
+          null,
+          null,
         ),
       ));
+});
+
+describe('an open cart checked out with a contact', () => {
+  const shoes = [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }];
+
+  it('puts the e-mail address and the shipping address into the checkout', () =>
+    given(opened(), added('shoes', 1, 100))
+      .when(new CheckOutCart(cartId, { email: 'ann@example.com', shippingAddress: address }))
+      .then(new CartCheckedOut(cartId, 'customer-1', shoes, 100, 'EUR', 'ann@example.com', address)));
+
+  it('takes an e-mail address alone, for a cart that ships nowhere', () =>
+    given(opened(), added('shoes', 1, 100))
+      .when(new CheckOutCart(cartId, { email: 'ann@example.com', shippingAddress: null }))
+      .then(new CartCheckedOut(cartId, 'customer-1', shoes, 100, 'EUR', 'ann@example.com', null)));
+
+  it('refuses an address without an e-mail address to tell about the shipment', () =>
+    given(opened(), added('shoes', 1, 100))
+      .when(new CheckOutCart(cartId, { email: null, shippingAddress: address }))
+      .thenFails(ShippingAddressNeedsEmail));
+
+  it('keeps the contact out of its own state, so no snapshot holds it', () => {
+    const cart = ShoppingCart.open(cartId, 'customer-1');
+    cart.addItem('shoes', 1, 100);
+    cart.checkOut({ email: 'ann@example.com', shippingAddress: address });
+    const snapshot = JSON.stringify(cart.takeSnapshot());
+    expect(snapshot).not.toContain('ann@example.com');
+    expect(snapshot).not.toContain(address.line1);
+  });
+});
+
+describe('a cart stored before checkout took a contact', () => {
+  it('is read as checked out without one', () =>
+    given(opened(), added('shoes', 1, 100), new CartCheckedOutV2(cartId, 'customer-1', [], 100, 'EUR'))
+      .when(new CheckOutCart(cartId))
+      .thenFails(CartAlreadyCheckedOut));
 });
 
 describe('a cart stored before carts had a currency', () => {
@@ -193,6 +242,8 @@ describe('a cart stored before carts had a currency', () => {
           [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }],
           100,
           'EUR',
+          null,
+          null,
         ),
       ));
 
@@ -226,7 +277,15 @@ describe('a checked-out cart', () => {
     [
       opened(),
       added('shoes', 1, 100),
-      new CartCheckedOut(cartId, 'customer-1', [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }], 100, 'EUR'),
+      new CartCheckedOut(
+        cartId,
+        'customer-1',
+        [{ productId: 'shoes', quantity: 1, unitPriceCents: 100 }],
+        100,
+        'EUR',
+        'ann@example.com',
+        address,
+      ),
     ] as const;
 
   it('refuses new items', () =>

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { CommandResult } from '../../event-sourcing/aggregate-repository';
@@ -54,6 +54,7 @@ import { GetCart } from '../read-models/cart-details/get-cart.query';
 import { CUSTOMER_CARTS } from '../read-models/customer-carts/customer-carts.projection';
 import { ListCustomerCarts } from '../read-models/customer-carts/list-customer-carts.query';
 import { AddItemRequest, CustomerCartsQuery, OpenCartRequest, RemoveItemQuery } from './cart-requests';
+import { CHECKOUT_EXAMPLES, CheckoutRequest, checkoutContactOf } from './checkout-request';
 import { CartCommandResponse, CartResponse, CustomerCartResponse, EXAMPLE_CART_ID } from './cart-responses';
 
 const toResponse = ({ aggregateId, version, position }: CommandResult): CartCommandResponse => ({
@@ -163,14 +164,23 @@ export class ShoppingCartsController {
   @Post(':cartId/checkout')
   @RequireRole(Role.CartsWrite)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Check the cart out; it accepts no changes afterwards' })
+  @ApiOperation({
+    summary: 'Check the cart out; it accepts no changes afterwards',
+    description:
+      'The body is optional: none for a cart that ships nowhere, `email` alone for a receipt, `email` and ' +
+      "`shippingAddress` for a parcel. Both are the customer's personal data: stored encrypted, erasable " +
+      'with `DELETE /customers/{customerId}/personal-data`, and never published to the broker.',
+  })
   @ApiParam(CART_ID_PARAM)
   @ApiCommandHeaders()
+  @ApiBody({ type: CheckoutRequest, required: false, examples: CHECKOUT_EXAMPLES })
   @ApiOkResponse({ type: CartCommandResponse })
   @ApiProblemResponses(
     400,
     NO_SUCH_CART,
     ...CART_VERSION_PROBLEMS,
+    413,
+    415,
     422,
     refused(new EmptyCartCannotBeCheckedOut(EXAMPLE_CART_ID)),
     CHECKED_OUT,
@@ -178,9 +188,10 @@ export class ShoppingCartsController {
   )
   async checkOut(
     @Param('cartId', cartIdPipe) cartId: string,
+    @Body() body: CheckoutRequest,
     @CommandContextFrom() context: CommandContext,
   ): Promise<CartCommandResponse> {
-    return toResponse(await this.commands.execute(new CheckOutCart(cartId, context)));
+    return toResponse(await this.commands.execute(new CheckOutCart(cartId, checkoutContactOf(body), context)));
   }
 
   @Get()

@@ -73,6 +73,9 @@ describe('cart projections on SQLite', () => {
         ],
         14_000,
         'USD',
+        // Personal data that no cart read model copies: the rows below have no place for it.
+        'ann@example.com',
+        { name: 'Ann', line1: '1 Main Street', postalCode: '10115', city: 'Berlin', country: 'DE' },
       ),
     );
     return { first, second, position };

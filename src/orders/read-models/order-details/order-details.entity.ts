@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '../../../database/column-transformers';
+import type { ShippingAddress } from '../../../shopping-carts/domain/checkout-contact';
 import type { OrderLine } from '../../domain/order.events';
 import type { OrderStatusView } from '../order-view';
 
@@ -29,6 +30,17 @@ export class OrderDetails {
 
   @Column({ name: 'total_cents', type: 'bigint', transformer: bigintAsNumber })
   totalCents!: number;
+
+  /** Personal data from the checkout; null without one, and once erased. */
+  @Column({ type: 'varchar', nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'shipping_address', type: 'simple-json', nullable: true })
+  shippingAddress!: ShippingAddress | null;
+
+  /** The customer's personal data was erased: email and shippingAddress are null for good. */
+  @Column({ type: 'boolean', default: false })
+  erased!: boolean;
 
   /** The stream version of the last event applied: replays of older events are skipped. */
   @Column({ type: 'integer' })
