@@ -15,6 +15,9 @@ import { TypeOrmSnapshotStore } from './typeorm/typeorm-snapshot-store';
 import { SubscriptionStore } from './typeorm/subscription-store';
 import { Transactions } from './typeorm/transactions';
 import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
+import { MasterKeys } from './personal-data/master-keys';
+import { MasterKeyCheck } from './personal-data/master-key-check';
+import { PersonalDataVault } from './personal-data/personal-data-vault';
 
 export interface EventSourcingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest's factory-provider contract
@@ -39,6 +42,13 @@ export class EventSourcingModule {
         Transactions,
         ClusterCoordinator,
         EventTypeRegistry,
+        {
+          provide: MasterKeys,
+          inject: [EVENT_SOURCING_OPTIONS],
+          useFactory: (settings: EventSourcingOptions) => settings.masterKeys ?? MasterKeys.ephemeral(),
+        },
+        PersonalDataVault,
+        MasterKeyCheck,
         TypeOrmEventStore,
         { provide: EventStore, useExisting: TypeOrmEventStore },
         { provide: SnapshotStore, useClass: TypeOrmSnapshotStore },
@@ -56,6 +66,7 @@ export class EventSourcingModule {
         ClusterCoordinator,
         EventTypeRegistry,
         EventStore,
+        PersonalDataVault,
         SnapshotStore,
         AggregateRepository,
         SubscriptionStore,

@@ -11,6 +11,7 @@ import { CreateParkedMessages1764150013000 } from './1764150013000-create-parked
 import { IndexEventCorrelationIds1764150015000 } from './1764150015000-index-event-correlation-ids';
 import { CreateRateLimits1764150020000 } from './1764150020000-create-rate-limits';
 import { CreateIntegrityChecks1764150021000 } from './1764150021000-create-integrity-checks';
+import { CreatePersonalDataKeys1764150030000 } from './1764150030000-create-personal-data-keys';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   IndexEventCorrelationIds1764150015000,
   CreateRateLimits1764150020000,
   CreateIntegrityChecks1764150021000,
+  CreatePersonalDataKeys1764150030000,
 ];
