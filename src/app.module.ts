@@ -14,6 +14,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
 import { loadMasterKeys } from './event-sourcing/personal-data/master-key-source';
+import { CustomersModule } from './customers/customers.module';
 import { EventCatalogModule } from './event-catalog/event-catalog.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
@@ -69,6 +70,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     HealthModule,
     ShoppingCartsModule,
     OrdersModule,
+    CustomersModule,
     EventLogModule,
     IntegrityModule,
     IntegrationModule,
