@@ -18,6 +18,7 @@ import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
 import { MasterKeys } from './personal-data/master-keys';
 import { MasterKeyCheck } from './personal-data/master-key-check';
 import { PersonalDataVault } from './personal-data/personal-data-vault';
+import { WalScrubber } from './personal-data/wal-scrubber';
 
 export interface EventSourcingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest's factory-provider contract
@@ -49,6 +50,7 @@ export class EventSourcingModule {
         },
         PersonalDataVault,
         MasterKeyCheck,
+        WalScrubber,
         TypeOrmEventStore,
         { provide: EventStore, useExisting: TypeOrmEventStore },
         { provide: SnapshotStore, useClass: TypeOrmSnapshotStore },
@@ -67,6 +69,7 @@ export class EventSourcingModule {
         EventTypeRegistry,
         EventStore,
         PersonalDataVault,
+        WalScrubber,
         SnapshotStore,
         AggregateRepository,
         SubscriptionStore,

@@ -3,6 +3,7 @@ import { metadataOf } from '../../event-sourcing/command-context';
 import { ANY_VERSION, EventStore } from '../../event-sourcing/event-store';
 import { PersonalDataNotHeld } from '../../event-sourcing/personal-data/personal-data.errors';
 import { PersonalDataVault } from '../../event-sourcing/personal-data/personal-data-vault';
+import { WalScrubber } from '../../event-sourcing/personal-data/wal-scrubber';
 import { Transactions } from '../../event-sourcing/typeorm/transactions';
 import { CustomerPersonalDataErased, customerStreamId } from '../domain/customer.events';
 import { ErasePersonalData, ErasureResult } from './erase-personal-data.command';
@@ -20,10 +21,11 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     private readonly transactions: Transactions,
     private readonly vault: PersonalDataVault,
     private readonly events: EventStore,
+    private readonly walScrubber: WalScrubber,
   ) {}
 
   async execute({ customerId, reason, context }: ErasePersonalData): Promise<ErasureResult> {
-    return this.transactions.write(async () => {
+    const result = await this.transactions.write(async () => {
       if ((await this.vault.destroyKeys(customerId)) === 0) throw new PersonalDataNotHeld(customerId);
       const erased = new CustomerPersonalDataErased(customerId, reason, context.actor ?? UNAUTHENTICATED);
       const { positions } = await this.events.append(customerStreamId(customerId), ANY_VERSION, [erased], {
@@ -31,5 +33,8 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
       });
       return { customerId, position: positions[0]! };
     });
+    // In the background: read models first drop their copies, then SQLite's WAL loses the old pages.
+    void this.walScrubber.scrubAfter(result.position);
+    return result;
   }
 }
