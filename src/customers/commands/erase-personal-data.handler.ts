@@ -4,6 +4,7 @@ import { ANY_VERSION, EventStore } from '../../event-sourcing/event-store';
 import { PersonalDataNotHeld } from '../../event-sourcing/personal-data/personal-data.errors';
 import { PersonalDataVault } from '../../event-sourcing/personal-data/personal-data-vault';
 import { WalScrubber } from '../../event-sourcing/personal-data/wal-scrubber';
+import { ClusterCoordinator } from '../../event-sourcing/typeorm/cluster-coordinator';
 import { Transactions } from '../../event-sourcing/typeorm/transactions';
 import { CustomerPersonalDataErased, customerStreamId } from '../domain/customer.events';
 import { ErasePersonalData, ErasureResult } from './erase-personal-data.command';
@@ -22,6 +23,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
     private readonly vault: PersonalDataVault,
     private readonly events: EventStore,
     private readonly walScrubber: WalScrubber,
+    private readonly coordinator: ClusterCoordinator,
   ) {}
 
   async execute({ customerId, reason, context }: ErasePersonalData): Promise<ErasureResult> {
@@ -33,6 +35,8 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
       });
       return { customerId, position: positions[0]! };
     });
+    // The append announced itself from inside the transaction: again now that other instances can see it.
+    this.coordinator.announceAppend();
     // In the background: read models first drop their copies, then SQLite's WAL loses the old pages.
     void this.walScrubber.scrubAfter(result.position);
     return result;

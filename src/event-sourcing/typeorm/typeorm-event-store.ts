@@ -94,12 +94,7 @@ export class TypeOrmEventStore extends EventStore {
     try {
       // Events without personal data take the path they always took: no key lookup, no extra transaction.
       result = PersonalDataVault.anyPersonal(events)
-        ? await this.transactions.write(async () => {
-            const sealed = await this.vault.seal(streamId, events, rows);
-            const appended = await insert(sealed.rows);
-            await this.vault.recordHolders(sealed.subjects, appended.positions);
-            return appended;
-          })
+        ? await this.appendSealed(streamId, events, rows, insert)
         : await insert(rows);
     } catch (error) {
       // Another process appended between our version check and our insert: the UNIQUE index caught it.
@@ -116,6 +111,27 @@ export class TypeOrmEventStore extends EventStore {
       for (const listener of this.listeners) listener(result, seconds);
     }
     return result;
+  }
+
+  /**
+   * Seals the personal fields under their subjects' keys and appends, in one transaction with the key
+   * lookup (or creation) and the export index.
+   */
+  private async appendSealed(
+    streamId: string,
+    events: readonly object[],
+    rows: { type: string; data: string }[],
+    insert: (stored: { type: string; data: string }[]) => Promise<AppendResult>,
+  ): Promise<AppendResult> {
+    const appended = await this.transactions.write(async () => {
+      const sealed = await this.vault.seal(streamId, events, rows);
+      const result = await insert(sealed.rows);
+      await this.vault.recordHolders(sealed.subjects, result.positions);
+      return result;
+    });
+    // The appender announced from inside the transaction, before other instances could see the events.
+    if (appended.positions.length > 0) this.coordinator.announceAppend();
+    return appended;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
