@@ -5,13 +5,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig, appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
-import { databaseConfig } from './config/database.config';
+import { DatabaseConfig, databaseConfig } from './config/database.config';
 import { observabilityConfig } from './config/observability.config';
 import { natsConfig } from './config/nats.config';
+import { PersonalDataConfig, personalDataConfig } from './config/personal-data.config';
 import { validateEnvironment } from './config/validate-environment';
 import { dataSourceOptions } from './database/data-source-options';
 import { openDataSource, worthRetrying } from './database/prepare-database';
 import { EventSourcingModule } from './event-sourcing/event-sourcing.module';
+import { loadMasterKeys } from './event-sourcing/personal-data/master-key-source';
+import { CustomersModule } from './customers/customers.module';
 import { EventCatalogModule } from './event-catalog/event-catalog.module';
 import { EventLogModule } from './event-log/event-log.module';
 import { HealthModule } from './health/health.module';
@@ -30,7 +33,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
       isGlobal: true,
       ignoreEnvFile: true,
       validate: validateEnvironment,
-      load: [appConfig, databaseConfig, authConfig, observabilityConfig, natsConfig],
+      load: [appConfig, databaseConfig, authConfig, observabilityConfig, natsConfig, personalDataConfig],
     }),
     CqrsModule.forRoot(),
     TypeOrmModule.forRootAsync({
@@ -46,8 +49,8 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
       dataSourceFactory: (options) => openDataSource(options!),
     }),
     EventSourcingModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (app: AppConfig) => ({
+      inject: [appConfig.KEY, databaseConfig.KEY, personalDataConfig.KEY],
+      useFactory: (app: AppConfig, database: DatabaseConfig, personalData: PersonalDataConfig) => ({
         commandRetries: app.commandRetries,
         consistencyWaitMs: app.consistencyWaitMs,
         idempotencyRetentionMs: app.idempotencyRetentionHours * 3_600_000,
@@ -59,6 +62,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         pollIntervalMs: app.subscriptionPollMs,
         checkpointFlushMs: 50,
         batchSize: 500,
+        masterKeys: loadMasterKeys(personalData, database),
       }),
     }),
     ObservabilityModule,
@@ -66,6 +70,7 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
     HealthModule,
     ShoppingCartsModule,
     OrdersModule,
+    CustomersModule,
     EventLogModule,
     IntegrityModule,
     IntegrationModule,

@@ -62,6 +62,14 @@ const ROUTES: [string, string, number, string | string[] | null, number[]][] = [
   ['/admin/integrity', 'get', 200, 'admin', [400, 401, 403, 404, 429, 503]],
   ['/admin/integrity/checks', 'post', 202, 'admin', [401, 403, 429, 503]],
   ['/admin/integrity/checks/{id}', 'get', 200, 'admin', [401, 403, 404, 429, 503]],
+  ['/customers/{customerId}/personal-data', 'get', 200, ['admin', 'privacy'], [400, 401, 403, 404, 429, 503]],
+  [
+    '/customers/{customerId}/personal-data',
+    'delete',
+    202,
+    ['admin', 'privacy'],
+    [400, 401, 403, 404, 413, 415, 429, 503],
+  ],
 ];
 
 /** Swagger UI's "Try it out" sends what the document prefills, so the document is checked for that. */

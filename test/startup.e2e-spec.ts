@@ -30,6 +30,8 @@ describe('starting the built service', () => {
     [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
     [{ SSE_HEARTBEAT_MS: '0' }, 'SSE_HEARTBEAT_MS'],
     [{ READY_MAX_LAG: 'many' }, 'READY_MAX_LAG'],
+    [{ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }, 'PERSONAL_DATA_MASTER_KEY'],
+    [{ PERSONAL_DATA_MASTER_KEY: 'dG9vIHNob3J0' }, 'PERSONAL_DATA_MASTER_KEY'],
   ])('refuses %j with one line naming %s', async (env, variable) => {
     const { code, output } = await runAppExpectingExit({ DATABASE_PATH: ':memory:', PORT: '0', ...env });
     expect(code).toBe(1);

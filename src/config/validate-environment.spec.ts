@@ -5,6 +5,7 @@ import { readAuthConfig } from './auth.config';
 import { readDatabaseConfig } from './database.config';
 import { readNatsConfig } from './nats.config';
 import { readObservabilityConfig } from './observability.config';
+import { readPersonalDataConfig } from './personal-data.config';
 import { ENVIRONMENT_NAMESPACES, validateEnvironment } from './validate-environment';
 
 const SECRET = 'x'.repeat(32);
@@ -167,6 +168,30 @@ describe('validating the environment', () => {
   ])('refuses the NATS settings %j', (env, message) => {
     expect(() => readNatsConfig(env)).toThrow(`Invalid environment variable ${message}`);
     expect(() => validateEnvironment(env)).toThrow(`Invalid environment variable ${message}`);
+  });
+
+  it('reads the personal-data master keys as 32 bytes of base64, required in production', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(readPersonalDataConfig({})).toEqual({
+      masterKey: undefined,
+      previousMasterKey: undefined,
+      newMasterKey: undefined,
+      production: false,
+    });
+    expect(readPersonalDataConfig({ NODE_ENV: 'production', PERSONAL_DATA_MASTER_KEY: key }).masterKey).toEqual(
+      Buffer.alloc(32, 7),
+    );
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, 'PERSONAL_DATA_MASTER_KEY="": expected the base64 of 32 random bytes'],
+    [{ PERSONAL_DATA_MASTER_KEY: Buffer.alloc(16).toString('base64') }, 'PERSONAL_DATA_MASTER_KEY="(hidden)"'],
+    [{ PERSONAL_DATA_PREVIOUS_MASTER_KEY: 'short' }, 'PERSONAL_DATA_PREVIOUS_MASTER_KEY="(hidden)"'],
+  ])('refuses the personal-data settings %j, never showing a key', (env, message) => {
+    expect(() => readPersonalDataConfig(env)).toThrow(`Invalid environment variable ${message}`);
+    expect(() => validateEnvironment({ ...env, AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      `Invalid environment variable ${message}`,
+    );
   });
 
   it('checks only settings the README lists', () => {

@@ -4,6 +4,7 @@ import { DatabaseEnvironment } from './database.config';
 import { readEnvironment } from './environment';
 import { NatsEnvironment } from './nats.config';
 import { ObservabilityEnvironment } from './observability.config';
+import { PersonalDataEnvironment } from './personal-data.config';
 
 export const ENVIRONMENT_NAMESPACES: (new () => object)[] = [
   AppEnvironment,
@@ -11,6 +12,7 @@ export const ENVIRONMENT_NAMESPACES: (new () => object)[] = [
   AuthEnvironment,
   ObservabilityEnvironment,
   NatsEnvironment,
+  PersonalDataEnvironment,
 ];
 
 /**

@@ -15,6 +15,10 @@ import { TypeOrmSnapshotStore } from './typeorm/typeorm-snapshot-store';
 import { SubscriptionStore } from './typeorm/subscription-store';
 import { Transactions } from './typeorm/transactions';
 import { TypeOrmEventStore } from './typeorm/typeorm-event-store';
+import { MasterKeys } from './personal-data/master-keys';
+import { MasterKeyCheck } from './personal-data/master-key-check';
+import { PersonalDataVault } from './personal-data/personal-data-vault';
+import { WalScrubber } from './personal-data/wal-scrubber';
 
 export interface EventSourcingModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest's factory-provider contract
@@ -39,6 +43,14 @@ export class EventSourcingModule {
         Transactions,
         ClusterCoordinator,
         EventTypeRegistry,
+        {
+          provide: MasterKeys,
+          inject: [EVENT_SOURCING_OPTIONS],
+          useFactory: (settings: EventSourcingOptions) => settings.masterKeys ?? MasterKeys.ephemeral(),
+        },
+        PersonalDataVault,
+        MasterKeyCheck,
+        WalScrubber,
         TypeOrmEventStore,
         { provide: EventStore, useExisting: TypeOrmEventStore },
         { provide: SnapshotStore, useClass: TypeOrmSnapshotStore },
@@ -56,6 +68,8 @@ export class EventSourcingModule {
         ClusterCoordinator,
         EventTypeRegistry,
         EventStore,
+        PersonalDataVault,
+        WalScrubber,
         SnapshotStore,
         AggregateRepository,
         SubscriptionStore,

@@ -1,3 +1,5 @@
+import type { MasterKeys } from './personal-data/master-keys';
+
 export interface EventSourcingOptions {
   /** How many times a blind (no If-Match) command is re-decided after a concurrent write. */
   commandRetries: number;
@@ -26,6 +28,11 @@ export interface EventSourcingOptions {
   checkpointFlushMs: number;
   /** Events a subscription reads and applies per transaction while catching up. */
   batchSize: number;
+  /**
+   * The master key(s) wrapping the data subjects' keys (personal-data/). Without: a random one for the
+   * process's lifetime, which suits an in-memory database only.
+   */
+  masterKeys?: MasterKeys;
 }
 
 export const EVENT_SOURCING_OPTIONS = Symbol('EVENT_SOURCING_OPTIONS');

@@ -4,6 +4,7 @@ import { AuthenticationRequired, DuplicateAuthorization, RateLimited, RoleRequir
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { NotReady } from '../health/not-ready';
 import { IntegrityCheckNotFound } from '../integrity/integrity.errors';
+import { PersonalDataNotHeld } from '../event-sourcing/personal-data/personal-data.errors';
 import { DomainRuleViolation } from '../event-sourcing/domain-rule-violation';
 import {
   AggregateAlreadyExists,
@@ -94,7 +95,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (
       error instanceof SubscriptionNotFound ||
       error instanceof ParkedEventNotFound ||
-      error instanceof IntegrityCheckNotFound
+      error instanceof IntegrityCheckNotFound ||
+      error instanceof PersonalDataNotHeld
     ) {
       return { body: problem(404, 'not-found', error.message) };
     }

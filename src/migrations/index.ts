@@ -11,6 +11,7 @@ import { CreateParkedMessages1764150013000 } from './1764150013000-create-parked
 import { IndexEventCorrelationIds1764150015000 } from './1764150015000-index-event-correlation-ids';
 import { CreateRateLimits1764150020000 } from './1764150020000-create-rate-limits';
 import { CreateIntegrityChecks1764150021000 } from './1764150021000-create-integrity-checks';
+import { CreatePersonalDataKeys1764150030000 } from './1764150030000-create-personal-data-keys';
 import { AddOrderContacts1764150040000 } from './1764150040000-add-order-contacts';
 
 /** Every migration, oldest first. Listed rather than globbed so the build and the tests see the same set. */
@@ -28,5 +29,6 @@ export const migrations = [
   IndexEventCorrelationIds1764150015000,
   CreateRateLimits1764150020000,
   CreateIntegrityChecks1764150021000,
+  CreatePersonalDataKeys1764150030000,
   AddOrderContacts1764150040000,
 ];

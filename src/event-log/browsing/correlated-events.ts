@@ -3,6 +3,7 @@ import type { EventMetadata, RecordedEvent } from '../../event-sourcing/event-st
 import { EventData, EventTypeRegistry } from '../../event-sourcing/event-type-registry';
 import { fromDbTime, parseJson, sql } from '../../event-sourcing/typeorm/sql';
 import { Transactions } from '../../event-sourcing/typeorm/transactions';
+import { PersonalDataVault } from '../../event-sourcing/personal-data/personal-data-vault';
 
 const COLUMNS = 'position, event_id, stream_id, stream_version, type, data, metadata, recorded_at';
 
@@ -39,6 +40,7 @@ export class CorrelatedEvents {
   constructor(
     private readonly transactions: Transactions,
     private readonly registry: EventTypeRegistry,
+    private readonly vault: PersonalDataVault,
   ) {}
 
   async read(correlationId: string, afterPosition: number, limit: number): Promise<RecordedEvent[]> {
@@ -51,14 +53,18 @@ export class CorrelatedEvents {
             afterPosition,
             limit,
           ]);
-    return rows.map((row) => ({
+    // Opened before upcasting, as the event store does.
+    const data = await this.vault.open(
+      rows.map((row) => ({ type: row.type, streamId: row.stream_id, data: parseJson<EventData>(row.data) })),
+    );
+    return rows.map((row, index) => ({
       position: Number(row.position),
       transactionId: Number(row.transaction_id ?? 0),
       eventId: row.event_id,
       streamId: row.stream_id,
       streamVersion: Number(row.stream_version),
       type: row.type,
-      event: this.registry.deserialize(row.type, parseJson<EventData>(row.data)),
+      event: this.registry.deserialize(row.type, data[index]!),
       metadata: parseJson<EventMetadata>(row.metadata),
       recordedAt: fromDbTime(row.recorded_at),
     }));

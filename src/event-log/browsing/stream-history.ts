@@ -3,6 +3,7 @@ import { StreamNotFound } from '../../event-sourcing/event-sourcing.errors';
 import type { EventMetadata } from '../../event-sourcing/event-store';
 import { fromDbTime, parseJson, sql } from '../../event-sourcing/typeorm/sql';
 import { Transactions } from '../../event-sourcing/typeorm/transactions';
+import { PersonalDataVault } from '../../event-sourcing/personal-data/personal-data-vault';
 
 /** An event exactly as stored, with the hash that chains it to its predecessor. */
 export interface StoredEventView {
@@ -37,11 +38,15 @@ interface Row {
 
 /**
  * Any stream's events, oldest first, as stored: the type and data the hash covers, not upcast, so an
- * event whose type no class declares any more is still shown.
+ * event whose type no class declares any more is still shown. Sealed personal fields are shown opened (or
+ * erased): the hash covers their sealed form, which callers never see.
  */
 @Injectable()
 export class StreamHistory {
-  constructor(private readonly transactions: Transactions) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly vault: PersonalDataVault,
+  ) {}
 
   async read(streamId: string, afterVersion: number, limit: number): Promise<StoredEventPage> {
     const rows = await this.transactions.read((manager) =>
@@ -57,7 +62,15 @@ export class StreamHistory {
     if (rows.length === 0 && (afterVersion === 0 || !(await this.exists(streamId)))) {
       throw new StreamNotFound(streamId);
     }
-    return { events: rows.slice(0, limit).map(toView), more: rows.length > limit };
+    const page = rows.slice(0, limit);
+    const data = await this.vault.open(
+      page.map((row) => ({
+        type: row.type,
+        streamId: row.stream_id,
+        data: parseJson<Record<string, unknown>>(row.data),
+      })),
+    );
+    return { events: page.map((row, index) => toView(row, data[index]!)), more: rows.length > limit };
   }
 
   private async exists(streamId: string): Promise<boolean> {
@@ -70,14 +83,14 @@ export class StreamHistory {
   }
 }
 
-function toView(row: Row): StoredEventView {
+function toView(row: Row, data: Record<string, unknown>): StoredEventView {
   return {
     position: Number(row.position),
     eventId: row.event_id,
     streamId: row.stream_id,
     version: Number(row.stream_version),
     type: row.type,
-    data: parseJson<Record<string, unknown>>(row.data),
+    data,
     metadata: parseJson<EventMetadata>(row.metadata),
     recordedAt: fromDbTime(row.recorded_at).toISOString(),
     hash: row.hash,

@@ -70,7 +70,8 @@ export class StreamsController {
   @ApiOperation({
     summary: "Any stream's events as stored, oldest first, with metadata and hash, a page at a time",
     description:
-      'Type and data as stored (what the hash covers), not upcast. Page with `afterVersion` = the `version` ' +
+      'Type and data as stored (what the hash covers), not upcast; personal fields are shown decrypted, or ' +
+      '`null` with `"erased": true` once erased (the hash covers their encrypted form). Page with `afterVersion` = the `version` ' +
       'of the last event you have, or follow the Link header.',
   })
   @ApiParam({ name: 'streamId', description: `The stream, e.g. \`${EXAMPLE_STREAM}\`: ${lengthRule(1, 300)}` })

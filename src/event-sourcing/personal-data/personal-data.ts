@@ -45,3 +45,11 @@ export function personalDataOfType(type: string): PersonalDataDeclaration | unde
   const declared = declaredEventTypes().get(type);
   return declared && personalDataOf(declared.eventClass);
 }
+
+/**
+ * Whether an event read back lost its personal fields to an erasure: they read as `null` then, and the
+ * event carries `erased: true` (which its schema need not declare: it is added on reading, never stored).
+ */
+export function isErased(event: object): boolean {
+  return (event as { erased?: unknown }).erased === true;
+}

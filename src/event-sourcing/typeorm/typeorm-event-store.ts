@@ -23,6 +23,8 @@ import { HEAD_SQL, readAllSql, untilSettled } from './settled-reads';
 import { SqliteAppender, STREAM_HEAD_SQL } from './sqlite-appender';
 import type { StoredEventRow } from './stored-event-hash';
 import { Transactions } from './transactions';
+import { MasterKeys } from '../personal-data/master-keys';
+import { PersonalDataVault } from '../personal-data/personal-data-vault';
 
 type EventRow = StoredEventRow & { position: number | string; event_id: string; transaction_id?: string };
 
@@ -42,6 +44,7 @@ export class TypeOrmEventStore extends EventStore {
     private readonly transactions: Transactions,
     private readonly registry: EventTypeRegistry,
     private readonly coordinator: ClusterCoordinator,
+    private readonly vault: PersonalDataVault = new PersonalDataVault(transactions, MasterKeys.ephemeral()),
   ) {
     super();
     this.sqlite = new SqliteAppender(transactions);
@@ -83,12 +86,16 @@ export class TypeOrmEventStore extends EventStore {
   ): Promise<AppendResult> {
     const started = performance.now();
     const { rows, metadata } = this.registry.toStoredJson(streamId, events, options.metadata ?? {});
+    const insert = (stored: { type: string; data: string }[]) =>
+      this.transactions.engine === 'sqlite'
+        ? this.sqlite.append(streamId, expectedVersion, stored, metadata, options.idempotency)
+        : this.postgres.append(streamId, expectedVersion, stored, metadata, options.idempotency);
     let result: AppendResult;
     try {
-      result =
-        this.transactions.engine === 'sqlite'
-          ? await this.sqlite.append(streamId, expectedVersion, rows, metadata, options.idempotency)
-          : await this.postgres.append(streamId, expectedVersion, rows, metadata, options.idempotency);
+      // Events without personal data take the path they always took: no key lookup, no extra transaction.
+      result = PersonalDataVault.anyPersonal(events)
+        ? await this.appendSealed(streamId, events, rows, insert)
+        : await insert(rows);
     } catch (error) {
       // Another process appended between our version check and our insert: the UNIQUE index caught it.
       if (isUniqueViolation(error, STREAM_VERSION_UNIQUE)) {
@@ -106,13 +113,34 @@ export class TypeOrmEventStore extends EventStore {
     return result;
   }
 
+  /**
+   * Seals the personal fields under their subjects' keys and appends, in one transaction with the key
+   * lookup (or creation) and the export index.
+   */
+  private async appendSealed(
+    streamId: string,
+    events: readonly object[],
+    rows: { type: string; data: string }[],
+    insert: (stored: { type: string; data: string }[]) => Promise<AppendResult>,
+  ): Promise<AppendResult> {
+    const appended = await this.transactions.write(async () => {
+      const sealed = await this.vault.seal(streamId, events, rows);
+      const result = await insert(sealed.rows);
+      await this.vault.recordHolders(sealed.subjects, result.positions);
+      return result;
+    });
+    // The appender announced from inside the transaction, before other instances could see the events.
+    if (appended.positions.length > 0) this.coordinator.announceAppend();
+    return appended;
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const upTo = options.toVersion === undefined ? '' : ' AND stream_version <= ?';
     const rows = await this.query<EventRow>(
       `SELECT ${this.columns} FROM events WHERE stream_id = ? AND stream_version >= ?${upTo} ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1, ...(options.toVersion === undefined ? [] : [options.toVersion])],
     );
-    return rows.map((row) => this.toRecordedEvent(row));
+    return this.toRecordedEvents(rows);
   }
 
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
@@ -122,7 +150,7 @@ export class TypeOrmEventStore extends EventStore {
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
         [afterPosition, limit],
       );
-      return rows.map((row) => this.toRecordedEvent(row));
+      return this.toRecordedEvents(rows);
     }
     const rows = await untilSettled(async () => {
       const page = await this.query<EventRow & { settled: boolean; horizon: string }>(readAllSql(this.columns), [
@@ -133,12 +161,12 @@ export class TypeOrmEventStore extends EventStore {
       const seen = last && { horizon: last.horizon, newest: last.transaction_id! };
       return { value: page.filter((row) => row.settled), seen };
     });
-    return rows.map((row) => this.toRecordedEvent(row));
+    return this.toRecordedEvents(rows);
   }
 
   async readEvent(position: number): Promise<RecordedEvent | undefined> {
     const [row] = await this.query<EventRow>(`SELECT ${this.columns} FROM events WHERE position = ?`, [position]);
-    return row && this.toRecordedEvent(row);
+    return row && (await this.toRecordedEvents([row]))[0];
   }
 
   async headPosition(): Promise<number> {
@@ -179,8 +207,19 @@ export class TypeOrmEventStore extends EventStore {
     return () => this.listeners.delete(listener);
   }
 
-  private toRecordedEvent(row: EventRow): RecordedEvent {
-    const event = this.registry.deserialize(row.type, parseJson<EventData>(row.data));
+  /** The rows as events, personal data opened (before upcasting: upcasters see what was appended). */
+  private async toRecordedEvents(rows: EventRow[]): Promise<RecordedEvent[]> {
+    const stored = rows.map((row) => ({
+      type: row.type,
+      streamId: row.stream_id,
+      data: parseJson<EventData>(row.data),
+    }));
+    const data = await this.vault.open(stored);
+    return rows.map((row, index) => this.toRecordedEvent(row, data[index]!));
+  }
+
+  private toRecordedEvent(row: EventRow, data: EventData): RecordedEvent {
+    const event = this.registry.deserialize(row.type, data);
     return {
       position: Number(row.position),
       transactionId: Number(row.transaction_id ?? 0),
