@@ -49,11 +49,3 @@ export function shippingAddressOf(address: ShippingAddress | null): ShippingAddr
   const { name, line1, line2, postalCode, city, country } = address;
   return { name, line1, ...(line2 !== undefined && { line2 }), postalCode, city, country };
 }
-
-/**
- * Whether the event was read after its subject's key was destroyed: the store then marks it `erased: true`
- * and reads its personal fields as null.
- */
-export function wasErased(event: object): boolean {
-  return (event as { erased?: unknown }).erased === true;
-}

@@ -5,7 +5,8 @@ import { ProjectionOf } from '../../../event-sourcing/subscriptions/projection';
 import type { SqliteUnit } from '../../../event-sourcing/subscriptions/projection';
 import { RowProjection } from '../../../event-sourcing/subscriptions/row-projection';
 import { CustomerPersonalDataErased } from '../../../customers/domain/customer.events';
-import { shippingAddressOf, wasErased } from '../../../shopping-carts/domain/checkout-contact';
+import { isErased } from '../../../event-sourcing/personal-data/personal-data';
+import { shippingAddressOf } from '../../../shopping-carts/domain/checkout-contact';
 import { OrderCancelled, OrderPaid, OrderPlaced, OrderShipped } from '../../domain/order.events';
 import type { OrderStatusView } from '../order-view';
 import { OrderDetails } from './order-details.entity';
@@ -70,7 +71,7 @@ export class OrderDetailsProjection extends RowProjection<OrderDetails> {
   ): OrderDetails | undefined {
     if (event instanceof OrderPlaced) {
       if (order !== undefined) return undefined;
-      const erased = wasErased(event);
+      const erased = isErased(event);
       return Object.assign(new OrderDetails(), {
         orderId: event.orderId,
         cartId: event.cartId,

@@ -1,7 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { AggregateRepository } from '../../../event-sourcing/aggregate-repository';
 import { EventStore } from '../../../event-sourcing/event-store';
-import { wasErased } from '../../../shopping-carts/domain/checkout-contact';
+import { isErased } from '../../../event-sourcing/personal-data/personal-data';
 import { Order } from '../../domain/order.aggregate';
 import { OrderPlaced } from '../../domain/order.events';
 import { OrderView, orderView } from '../order-view';
@@ -23,7 +23,7 @@ export class GetOrderAtVersionHandler implements IQueryHandler<GetOrderAtVersion
     const order = await this.repository.load(Order, orderId, { toVersion: version });
     const [first] = await this.events.readStream(`${Order.streamCategory}-${orderId}`, { toVersion: 1 });
     const placed = first?.event instanceof OrderPlaced ? first.event : undefined;
-    const erased = placed !== undefined && wasErased(placed);
+    const erased = placed !== undefined && isErased(placed);
     return orderView({
       orderId,
       cartId: order.cartId,
