@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 const MAIN = join(process.cwd(), 'dist', 'src', 'main.js');
@@ -18,10 +20,34 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Runs the built service (`npm run build` first) and resolves once it accepts requests. */
+/** A port nothing listens on right now, from the kernel (a random pick can hit a client's ephemeral port). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs the built service (`npm run build` first) and resolves once it accepts requests. Without a PORT of
+ * the caller's, a port taken between the pick and the listen is picked again.
+ */
 export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" before the e2e tests`);
-  const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(env.PORT ?? String(await freePort()), env);
+    } catch (error) {
+      if (env.PORT !== undefined || attempt === 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOn(port: string, env: Record<string, string>): Promise<AppProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, ...env, PORT: port, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
