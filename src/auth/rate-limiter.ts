@@ -10,6 +10,9 @@ const WINDOW_S = 60;
 /** Created by the CreateRateLimits migration, in DATABASE_SCHEMA. */
 const TABLE = 'rate_limits';
 
+/** A request waiting for its answer: undefined (admitted) or the seconds until the budget has room. */
+type Taker = (retryAfter: number | undefined) => void;
+
 /**
  * RATE_LIMIT_PER_MINUTE requests per client key per minute, with rate-limiter-flexible: a fixed one-minute
  * window per key. On PostgreSQL the counts live in the `rate_limits` table, so every instance spends from
@@ -21,9 +24,6 @@ const TABLE = 'rate_limits';
  * Node 20 allows at run time but Jest's module loader does not (before Node 24.9), so no in-process
  * test could load the application. rate-limiter-flexible has no NestJS dependency.
  */
-/** A request waiting for its answer: undefined (admitted) or the seconds until the budget has room. */
-type Taker = (retryAfter: number | undefined) => void;
-
 @Injectable()
 export class RateLimiter {
   private readonly logger = new Logger(RateLimiter.name);

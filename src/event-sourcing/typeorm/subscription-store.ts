@@ -101,7 +101,10 @@ export class SubscriptionStore {
   }
 
   /** PostgreSQL: moveCheckpoint as a named prepared statement on `client`. */
-  async moveCheckpointPostgres(client: PoolClient, { name, expected, position }: CheckpointClaim): Promise<void> {
+  private async moveCheckpointPostgres(
+    client: PoolClient,
+    { name, expected, position }: CheckpointClaim,
+  ): Promise<void> {
     const { rowCount } = await client.query({
       name: `ledgerline:checkpoint-claimed-${expected === 0 ? 'first' : 'next'}`,
       text: claimedCheckpointSql(expected),
