@@ -248,6 +248,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         }
         if (subscription.paused) break;
         const batch = await this.pages.after(subscription.checkpoint.position);
+        // Paused while the read was on its way (which on PostgreSQL may pick up events appended since).
+        if (subscription.paused) break;
         const last = batch.at(-1);
         if (last === undefined) {
           // Caught up: a waiter that registered while the last batch was being stored is answered here.
