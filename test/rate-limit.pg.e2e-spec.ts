@@ -28,4 +28,19 @@ describe('the rate limit on PostgreSQL', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(await refused.json()).toMatchObject({ type: 'urn:ledgerline:problem:rate-limited', status: 429 });
   });
+
+  it('admits exactly the budget of a burst of concurrent requests, counted together', async () => {
+    database = isolatedDatabase();
+    const env = { ...database.env, RATE_LIMIT_PER_MINUTE: '10' };
+    const a = await startAppProcess(env);
+    apps.push(a);
+    const b = await startAppProcess(env);
+    apps.push(b);
+    // Requests that arrive while a count is on its way are spent in the next one, in order.
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, async (_, n) => (await fetch(`${[a, b][n % 2]!.url}/events?limit=1`)).status),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+  });
 });

@@ -1,7 +1,9 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { Database } from 'better-sqlite3';
+import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../event-store';
+import type { CheckpointClaim } from '../typeorm/subscription-store';
 
 /**
  * A read model built from the event log. It owns its tables; the runner hands it every event in
@@ -18,6 +20,13 @@ export interface Projection {
    */
   applyBatchSqlite?(events: readonly RecordedEvent[], unit: SqliteUnit): void;
   /**
+   * PostgreSQL only: the same as applyBatch, with no transaction around it, so it must store its rows and
+   * `unit.claim` in one statement (PostgresRows.save does) and throw CheckpointMoved, having written
+   * nothing, when the claim fails. Resolves false, having done nothing, when it cannot (the runner then
+   * uses applyBatch in a transaction).
+   */
+  applyBatchPostgres?(events: readonly RecordedEvent[], unit: PostgresUnit): Promise<boolean>;
+  /**
    * Whether the event can change the read tables. When no event of a batch can, the runner only moves the
    * checkpoint, and stores that move later, together with a later one; the event catalog lists the
    * projection as a consumer of the events it handles. Without it, the projection handles every event.
@@ -31,6 +40,13 @@ export interface Projection {
 export interface SqliteUnit {
   db: Database;
   dataSource: DataSource;
+}
+
+/** A pooled PostgreSQL connection outside any transaction, and the checkpoint move a batch must store. */
+export interface PostgresUnit {
+  client: PoolClient;
+  dataSource: DataSource;
+  claim: CheckpointClaim;
 }
 
 /** Registers a provider as a projection under a stable name (its checkpoint's key). */

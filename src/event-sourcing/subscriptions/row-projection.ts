@@ -1,7 +1,8 @@
 import { DataSource, EntityManager, EntityTarget, FindOptionsWhere, In, ObjectLiteral } from 'typeorm';
 import type { RecordedEvent } from '../event-store';
+import { PostgresRows } from '../typeorm/postgres-rows';
 import { SqliteRows } from '../typeorm/sqlite-rows';
-import type { Projection, SqliteUnit } from './projection';
+import type { PostgresUnit, Projection, SqliteUnit } from './projection';
 
 const CHUNK = 400;
 
@@ -9,13 +10,15 @@ const CHUNK = 400;
  * A projection that keeps one row per key (usually per aggregate). Events are applied a batch at a time:
  * the batch's rows are read, evolved in memory, and written back once each, so catching up costs a few
  * statements per row instead of a few per event. On PostgreSQL the reads and writes are one query each
- * per chunk of rows (a round trip each); on SQLite they are prepared statements run synchronously.
+ * per chunk of rows (a round trip each), or with PostgresRows two statements per batch, the second
+ * one storing the checkpoint too; on SQLite they are prepared statements run synchronously.
  */
 export abstract class RowProjection<Row extends ObjectLiteral> implements Projection {
   protected abstract readonly entity: EntityTarget<Row>;
   /** The property holding the key (the entity's primary key). */
   protected abstract readonly key: keyof Row & string;
   private sqliteRows: { dataSource: DataSource; rows: SqliteRows<Row> } | undefined;
+  private postgresRows: { dataSource: DataSource; rows: PostgresRows<Row> | undefined } | undefined;
 
   /** The key of the row the event concerns, or undefined when the projection ignores the event. */
   protected abstract keyOf(event: RecordedEvent): string | undefined;
@@ -59,6 +62,17 @@ export abstract class RowProjection<Row extends ObjectLiteral> implements Projec
       if (row !== undefined) rows.set(key, row);
     }
     for (const row of this.evolveAll(events, rows)) table.save(db, row);
+  }
+
+  async applyBatchPostgres(events: readonly RecordedEvent[], { client, dataSource, claim }: PostgresUnit) {
+    if (this.postgresRows?.dataSource !== dataSource) {
+      this.postgresRows = { dataSource, rows: PostgresRows.of(dataSource, this.entity) };
+    }
+    const table = this.postgresRows.rows;
+    if (table === undefined) return false;
+    const rows = await table.find(client, this.keysOf(events));
+    await table.save(client, this.evolveAll(events, rows), claim);
+    return true;
   }
 
   private keysOf(events: readonly RecordedEvent[]): string[] {

@@ -248,6 +248,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         }
         if (subscription.paused) break;
         const batch = await this.pages.after(subscription.checkpoint.position);
+        // Paused while the read was on its way (which on PostgreSQL may pick up events appended since).
+        if (subscription.paused) break;
         const last = batch.at(-1);
         if (last === undefined) {
           // Caught up: a waiter that registered while the last batch was being stored is answered here.
@@ -313,6 +315,15 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       });
       return;
     }
+    if (projection.applyBatchPostgres && this.transactions.engine === 'postgres') {
+      const { dataSource } = this.transactions;
+      const claim = { name, expected: subscription.stored ?? 0, position };
+      // No transaction: the projection stores its rows and the claimed checkpoint in one statement.
+      const applied = await this.transactions.onConnection((client) =>
+        projection.applyBatchPostgres!(batch, { client, dataSource, claim }),
+      );
+      if (applied) return;
+    }
     await this.transactions.write(async (manager) => {
       await this.checkpoints.claim(manager, name, subscription.stored ?? 0);
       if (projection.applyBatch) await projection.applyBatch(batch, manager);
@@ -353,10 +364,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     }
     if (delivered !== undefined) {
       const { position } = delivered;
-      await this.transactions.write(async (manager) => {
-        await this.checkpoints.claim(manager, subscription.name, subscription.stored ?? 0);
-        await this.checkpoints.saveCheckpoint(manager, subscription.name, position);
-      });
+      await this.checkpoints.moveCheckpoint({ name: subscription.name, expected: subscription.stored ?? 0, position });
       this.markStored(subscription, position);
       this.advance(subscription, delivered);
     }
@@ -391,10 +399,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       }, wait);
       return;
     }
-    await this.transactions.write(async (manager) => {
-      await this.checkpoints.claim(manager, subscription.name, subscription.stored ?? 0);
-      await this.checkpoints.saveCheckpoint(manager, subscription.name, position);
-    });
+    await this.checkpoints.moveCheckpoint({ name: subscription.name, expected: subscription.stored ?? 0, position });
     this.markStored(subscription, position);
   }
 

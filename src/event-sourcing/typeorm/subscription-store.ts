@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Database, Statement } from 'better-sqlite3';
+import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../event-store';
 import { fromDbTime, sql, toDbTime } from './sql';
@@ -17,6 +18,30 @@ export interface ParkedEvent {
 
 const SAVE_CHECKPOINT_SQL = `INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES (?, ?, ?)
   ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`;
+
+/**
+ * PostgreSQL: a checkpoint write that is also the claim. It stores `position` ($2) for `name` ($1) only
+ * while the stored checkpoint is still `expected` ($3), where this instance left it, and returns a row only
+ * then. Its row lock makes a second writer wait for the first to end, and PostgreSQL then evaluates the
+ * condition again on the row the first one committed, so of two instances that both believe they lead,
+ * one writes and the other finds the checkpoint moved: what `claim` and `saveCheckpoint` do in two round
+ * trips inside a transaction. At 0 the row may not exist yet; above 0 it must (as `claim` expects).
+ */
+export function claimedCheckpointSql(expected: number): string {
+  return expected === 0
+    ? `INSERT INTO subscription_checkpoints (name, position, updated_at) VALUES ($1::text, $2::bigint, now())
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+       WHERE subscription_checkpoints.position = $3::bigint RETURNING 1`
+    : `UPDATE subscription_checkpoints SET position = $2::bigint, updated_at = now()
+       WHERE name = $1::text AND position = $3::bigint RETURNING 1`;
+}
+
+/** Where a batch moves a subscription's checkpoint, and where this instance last stored it. */
+export interface CheckpointClaim {
+  name: string;
+  expected: number;
+  position: number;
+}
 
 export class CheckpointMoved extends Error {
   constructor(name: string, expected: number, stored: number) {
@@ -58,6 +83,34 @@ export class SubscriptionStore {
     );
     const stored = Number(rows[0]?.position ?? 0);
     if (stored !== expected) throw new CheckpointMoved(name, expected, stored);
+  }
+
+  /**
+   * Moves the checkpoint from where this instance stored it (`expected`) to `position`, or throws
+   * CheckpointMoved when another instance moved it meanwhile. On PostgreSQL one statement, no transaction.
+   */
+  async moveCheckpoint(claim: CheckpointClaim): Promise<void> {
+    if (this.transactions.engine === 'postgres') {
+      await this.transactions.onConnection((client) => this.moveCheckpointPostgres(client, claim));
+      return;
+    }
+    await this.transactions.write(async (manager) => {
+      await this.claim(manager, claim.name, claim.expected);
+      await this.saveCheckpoint(manager, claim.name, claim.position);
+    });
+  }
+
+  /** PostgreSQL: moveCheckpoint as a named prepared statement on `client`. */
+  private async moveCheckpointPostgres(
+    client: PoolClient,
+    { name, expected, position }: CheckpointClaim,
+  ): Promise<void> {
+    const { rowCount } = await client.query({
+      name: `ledgerline:checkpoint-claimed-${expected === 0 ? 'first' : 'next'}`,
+      text: claimedCheckpointSql(expected),
+      values: [name, position, expected],
+    });
+    if (rowCount === 0) throw new CheckpointMoved(name, expected, await this.checkpoint(name));
   }
 
   async saveCheckpoint(manager: EntityManager, name: string, position: number): Promise<void> {

@@ -128,6 +128,11 @@ export class Transactions {
     }
   }
 
+  /** Whether the caller runs inside a unit of work (whose connection and transaction its statements join). */
+  get inUnitOfWork(): boolean {
+    return this.current.getStore() !== undefined;
+  }
+
   /** Runs read-only `work` against committed data (or, inside a unit of work, against its own). */
   read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const outer = this.current.getStore();
