@@ -43,6 +43,8 @@ describe('the order-details projection and personal data', () => {
   let projection: OrderDetailsProjection;
   let transactions: Transactions;
   let dataSource: DataSource;
+  /** Where the PostgreSQL path stored the checkpoint last. */
+  let stored: number;
 
   beforeEach(async () => {
     const test = await createEventSourcingTestModule(
@@ -53,21 +55,31 @@ describe('the order-details projection and personal data', () => {
     projection = test.module.get(OrderDetailsProjection);
     transactions = test.module.get(Transactions);
     dataSource = test.module.get(DataSource);
+    stored = 0;
   });
   afterEach(() => close());
 
-  /** Each path the runner may take on this engine: TypeORM's everywhere, and SQLite's own statements. */
-  const paths = (): [string, (events: RecordedEvent[]) => Promise<unknown>][] => [
-    ['through TypeORM', (events) => transactions.write((manager) => projection.applyBatch(events, manager))],
-    ...(transactions.engine === 'sqlite'
+  type Path = [string, (events: RecordedEvent[]) => Promise<unknown>];
+  const throughTypeOrm = (events: RecordedEvent[]) =>
+    transactions.write((manager) => projection.applyBatch(events, manager));
+  /** As the runner does on PostgreSQL: the two-statement path with the checkpoint as claim, else TypeORM's. */
+  const onPostgres = async (events: RecordedEvent[]) => {
+    const claim = { name: ORDER_DETAILS, expected: stored, position: events.at(-1)!.position };
+    const applied = await transactions.onConnection((client) =>
+      projection.applyBatchPostgres(events, { client, dataSource, claim }),
+    );
+    if (applied) stored = claim.position;
+    else await throughTypeOrm(events);
+  };
+  /** Each path the runner may take on this engine: TypeORM's everywhere, and each engine's own statements. */
+  const paths = (): Path[] => [
+    ['through TypeORM', throughTypeOrm],
+    transactions.engine === 'sqlite'
       ? [
-          [
-            'on SQLite',
-            (events: RecordedEvent[]) =>
-              transactions.writeSqlite((db) => projection.applyBatchSqlite(events, { db, dataSource })),
-          ] as [string, (events: RecordedEvent[]) => Promise<unknown>],
+          'on SQLite',
+          (events) => transactions.writeSqlite((db) => projection.applyBatchSqlite(events, { db, dataSource })),
         ]
-      : []),
+      : ['on PostgreSQL', onPostgres],
   ];
   const row = async (orderId: string) => {
     const found = await dataSource.getRepository(OrderDetails).findOneByOrFail({ orderId });

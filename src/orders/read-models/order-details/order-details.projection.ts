@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '../../../event-sourcing/event-store';
 import { ProjectionOf } from '../../../event-sourcing/subscriptions/projection';
-import type { SqliteUnit } from '../../../event-sourcing/subscriptions/projection';
+import type { PostgresUnit, SqliteUnit } from '../../../event-sourcing/subscriptions/projection';
 import { RowProjection } from '../../../event-sourcing/subscriptions/row-projection';
 import { CustomerPersonalDataErased } from '../../../customers/domain/customer.events';
 import { isErased } from '../../../event-sourcing/personal-data/personal-data';
@@ -57,6 +57,13 @@ export class OrderDetailsProjection extends RowProjection<OrderDetails> {
       if (run instanceof CustomerPersonalDataErased) unit.db.prepare(ERASE_SQLITE).run(run.customerId);
       else super.applyBatchSqlite(run, unit);
     }
+  }
+
+  // The two-statement path writes rows by key only; a batch with an erasure takes the transactional path
+  // above (erasures are rare, so the common batch keeps the fast one).
+  override applyBatchPostgres(events: readonly RecordedEvent[], unit: PostgresUnit): Promise<boolean> {
+    if (events.some((recorded) => recorded.event instanceof CustomerPersonalDataErased)) return Promise.resolve(false);
+    return super.applyBatchPostgres(events, unit);
   }
 
   protected keyOf({ event }: RecordedEvent): string | undefined {
