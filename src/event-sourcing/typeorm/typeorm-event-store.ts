@@ -24,6 +24,7 @@ import { SqliteAppender, STREAM_HEAD_SQL } from './sqlite-appender';
 import type { StoredEventRow } from './stored-event-hash';
 import { Transactions } from './transactions';
 import { MasterKeys } from '../personal-data/master-keys';
+import { envelopeOf } from '../personal-data/personal-data-envelope';
 import { PersonalDataVault } from '../personal-data/personal-data-vault';
 
 type EventRow = StoredEventRow & { position: number | string; event_id: string; transaction_id?: string };
@@ -209,13 +210,15 @@ export class TypeOrmEventStore extends EventStore {
 
   /** The rows as events, personal data opened (before upcasting: upcasters see what was appended). */
   private async toRecordedEvents(rows: EventRow[]): Promise<RecordedEvent[]> {
-    const stored = rows.map((row) => ({
-      type: row.type,
-      streamId: row.stream_id,
-      data: parseJson<EventData>(row.data),
-    }));
-    const data = await this.vault.open(stored);
-    return rows.map((row, index) => this.toRecordedEvent(row, data[index]!));
+    const data = rows.map((row) => parseJson<EventData>(row.data));
+    // A catch-up reads millions of rows without an envelope: no copy of a page for the vault then.
+    if (!data.some((each) => envelopeOf(each) !== undefined)) {
+      return rows.map((row, index) => this.toRecordedEvent(row, data[index]!));
+    }
+    const opened = await this.vault.open(
+      rows.map((row, index) => ({ type: row.type, streamId: row.stream_id, data: data[index]! })),
+    );
+    return rows.map((row, index) => this.toRecordedEvent(row, opened[index]!));
   }
 
   private toRecordedEvent(row: EventRow, data: EventData): RecordedEvent {
