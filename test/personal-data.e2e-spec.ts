@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { EventStore, NO_STREAM } from '../src/event-sourcing/event-store';
@@ -22,7 +22,7 @@ describe('personal data: export and erasure of a customer', () => {
     test = await startTestApp({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET, RATE_LIMIT_PER_MINUTE: '0' });
     // The checkout's personal fields arrive with the domain; until then, a test event through the app's store.
     const events = test.app.get(EventStore);
-    for (const customer of ['alice', 'bob', 'carol']) {
+    for (const customer of ['alice', 'bob', 'carol', 'dave']) {
       await events.append(`contact-${customer}`, NO_STREAM, [contactOf(customer), contactOf(customer, 'again')]);
     }
   });
@@ -64,6 +64,20 @@ describe('personal data: export and erasure of a customer', () => {
       .delete(`${personalData('alice')}${query}`)
       .set('Authorization', PRIVACY);
     expectProblem(await (body === undefined ? call : call.send(body)), 400, problemType('validation-failed'));
+  });
+
+  it('keeps the key when the erasure cannot be recorded: no erasure without its audit event', async () => {
+    const append = jest.spyOn(test.app.get(EventStore), 'append').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      const response = await api()
+        .delete(`${personalData('dave')}?reason=asked`)
+        .set('Authorization', PRIVACY);
+      expect(response.status).toBe(500);
+    } finally {
+      append.mockRestore();
+    }
+    const exported = await api().get(personalData('dave')).set('Authorization', PRIVACY).expect(200);
+    expect(JSON.stringify(exported.body)).toContain('dave@mail.example');
   });
 
   it('answers 404 for a customer of whom nothing is held', async () => {
