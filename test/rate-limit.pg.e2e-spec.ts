@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { IsolatedDatabase, isolatedDatabase } from '../src/event-sourcing/testing/test-database';
 import { AppProcess, startAppProcess } from './support/app-process';
 
@@ -7,16 +7,19 @@ describe('the rate limit on PostgreSQL', () => {
   let database: IsolatedDatabase;
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.kill();
+    await database.drop();
   });
-  afterAll(() => database.drop());
 
-  it('is one budget per client, shared by every instance', async () => {
+  /** Two instances on one fresh database, each allowing 10 requests a minute per client. */
+  async function twoInstances(): Promise<[AppProcess, AppProcess]> {
     database = isolatedDatabase();
     const env = { ...database.env, RATE_LIMIT_PER_MINUTE: '10' };
-    const a = await startAppProcess(env);
-    apps.push(a);
-    const b = await startAppProcess(env);
-    apps.push(b);
+    for (let n = 0; n < 2; n += 1) apps.push(await startAppProcess(env));
+    return [apps.at(-2)!, apps.at(-1)!];
+  }
+
+  it('is one budget per client, shared by every instance', async () => {
+    const [a, b] = await twoInstances();
     const statuses: number[] = [];
     // Alternating: each instance alone would allow all twelve.
     for (let n = 0; n < 12; n += 1) statuses.push((await fetch(`${[a, b][n % 2]!.url}/events?limit=1`)).status);
@@ -30,12 +33,7 @@ describe('the rate limit on PostgreSQL', () => {
   });
 
   it('admits exactly the budget of a burst of concurrent requests, counted together', async () => {
-    database = isolatedDatabase();
-    const env = { ...database.env, RATE_LIMIT_PER_MINUTE: '10' };
-    const a = await startAppProcess(env);
-    apps.push(a);
-    const b = await startAppProcess(env);
-    apps.push(b);
+    const [a, b] = await twoInstances();
     // Requests that arrive while a count is on its way are spent in the next one, in order.
     const statuses = await Promise.all(
       Array.from({ length: 30 }, async (_, n) => (await fetch(`${[a, b][n % 2]!.url}/events?limit=1`)).status),
