@@ -32,6 +32,7 @@ type EventRow = StoredEventRow & { position: number | string; event_id: string; 
 const STREAM_VERSION_UNIQUE = { name: 'uq_events_stream_version', columns: 'events.stream_id, events.stream_version' };
 const EVENT_COLUMNS = 'position, event_id, stream_id, stream_version, type, data, metadata, recorded_at';
 const PG_EVENT_COLUMNS = `${EVENT_COLUMNS}, transaction_id`;
+const READ_ALL_SQL = readAllSql(PG_EVENT_COLUMNS);
 
 /** The event store on the `events` table, for SQLite and PostgreSQL alike. */
 @Injectable()
@@ -136,8 +137,10 @@ export class TypeOrmEventStore extends EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    // Prepared: every command that misses the aggregate cache loads its stream.
     const upTo = options.toVersion === undefined ? '' : ' AND stream_version <= ?';
-    const rows = await this.query<EventRow>(
+    const rows = await this.transactions.queryPrepared<EventRow>(
+      `ledgerline-read-stream${upTo && '-to'}`,
       `SELECT ${this.columns} FROM events WHERE stream_id = ? AND stream_version >= ?${upTo} ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1, ...(options.toVersion === undefined ? [] : [options.toVersion])],
     );
@@ -147,17 +150,20 @@ export class TypeOrmEventStore extends EventStore {
   async readAll(afterPosition: number, limit: number): Promise<RecordedEvent[]> {
     // SQLite's one connection commits in position order: every stored position is settled.
     if (this.transactions.engine === 'sqlite') {
-      const rows = await this.query<EventRow>(
+      const rows = await this.transactions.queryPrepared<EventRow>(
+        'ledgerline-read-all',
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
         [afterPosition, limit],
       );
       return this.toRecordedEvents(rows);
     }
     const rows = await untilSettled(async () => {
-      const page = await this.query<EventRow & { settled: boolean; horizon: string }>(readAllSql(this.columns), [
-        afterPosition,
-        limit,
-      ]);
+      // Prepared: it is the statement PostgreSQL runs most under load (it repeats while a page settles).
+      const page = await this.transactions.queryPrepared<EventRow & { settled: boolean; horizon: string }>(
+        'ledgerline-read-all',
+        READ_ALL_SQL,
+        [afterPosition, limit],
+      );
       const last = page.at(-1);
       const seen = last && { horizon: last.horizon, newest: last.transaction_id! };
       return { value: page.filter((row) => row.settled), seen };
@@ -176,14 +182,22 @@ export class TypeOrmEventStore extends EventStore {
       return Number(row?.position ?? 0);
     }
     return untilSettled(async () => {
-      const [row] = await this.query<{ newest: string | null; settled: string | null; horizon: string }>(HEAD_SQL, []);
+      const [row] = await this.transactions.queryPrepared<{
+        newest: string | null;
+        settled: string | null;
+        horizon: string;
+      }>('ledgerline-head', HEAD_SQL, []);
       const seen = row === undefined || row.newest === null ? undefined : { horizon: row.horizon, newest: row.newest };
       return { value: Number(row?.settled ?? 0), seen };
     });
   }
 
   async streamVersion(streamId: string): Promise<number> {
-    const [row] = await this.query<{ stream_version: number | string }>(STREAM_HEAD_SQL, [streamId]);
+    const [row] = await this.transactions.queryPrepared<{ stream_version: number | string }>(
+      'ledgerline-stream-head',
+      STREAM_HEAD_SQL,
+      [streamId],
+    );
     return Number(row?.stream_version ?? 0);
   }
 
