@@ -44,7 +44,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     private readonly coordinator: ClusterCoordinator,
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingOptions,
   ) {
-    this.pages = new SharedPages(store, options.batchSize);
+    this.pages = new SharedPages(store, options.batchSize, () => this.lowestReader());
   }
 
   onApplicationBootstrap(): void {
@@ -189,6 +189,20 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     const subscription = this.get(name);
     if (subscription.handler.kind !== 'saga') throw new SubscriptionNotFound(name);
     await this.reactor.retryParked(name, subscription.handler.saga, position);
+  }
+
+  /**
+   * The lowest checkpoint among subscriptions that read pages here (one not loaded yet counts as 0). On
+   * PostgreSQL the log's order is not the positions' (settled-reads), so this only guides what stays shared.
+   */
+  private lowestReader(): number {
+    let lowest = Infinity;
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.paused && subscription.rebuilds.length === 0) continue;
+      if (!this.coordinator.leads(subscription.name)) continue;
+      lowest = Math.min(lowest, subscription.checkpoint?.position ?? 0);
+    }
+    return lowest;
   }
 
   private get(name: string): Subscription {
