@@ -11,12 +11,12 @@ export class TypeOrmSnapshotStore extends SnapshotStore {
   }
 
   async load(streamId: string): Promise<Snapshot | undefined> {
-    const [row] = await this.transactions.read((manager) =>
-      manager.query<{ version: number | string; schema_version: number; state: unknown }[]>(
-        sql(this.transactions.engine, 'SELECT version, schema_version, state FROM snapshots WHERE stream_id = ?'),
-        [streamId],
-      ),
-    );
+    // Prepared: every load of an aggregate with a snapshot policy asks, whether or not there is one.
+    const [row] = await this.transactions.queryPrepared<{
+      version: number | string;
+      schema_version: number;
+      state: unknown;
+    }>('ledgerline-snapshot', 'SELECT version, schema_version, state FROM snapshots WHERE stream_id = ?', [streamId]);
     if (row === undefined) return undefined;
     return {
       streamId,
