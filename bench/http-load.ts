@@ -1,6 +1,7 @@
 /**
  * Benchmark 5's load generator, in its own process so it never shares a core's event loop with the
- * server. `--target=bare` drives the bare app's no-op routes (the ceiling); `--target=service` opens
+ * server. `--target=bare` drives the bare app's no-op routes (the ceiling), then times its GET one at a
+ * time (read-after-write's floor: what one sequential request costs on this machine); `--target=service` opens
  * carts, then drives add-item commands, GET /carts/{id} and GET /orders/{id} with autocannon (50
  * connections), then measures read-after-write sequentially: a command, then GET ?consistentWith=<its
  * position>. Each measured load also reports the server's CPU time per answered request.
@@ -68,7 +69,17 @@ async function measured(url: string, method: 'GET' | 'POST', paths: string[]): P
 async function bare(url: string): Promise<Metrics> {
   const post = await measured(url, 'POST', ['/noop']);
   const get = await measured(url, 'GET', ['/noop']);
+  // The floor of read-after-write: one GET at a time on a kept-alive connection, as the service's is sent.
+  const sequentialMs: number[] = [];
+  for (let i = 0; i < READ_AFTER_WRITE; i += 1) {
+    const start = performance.now();
+    await send(`${url}/noop`, 'GET');
+    sequentialMs.push(since(start));
+  }
+  sequentialMs.sort((a, b) => a - b);
   return {
+    sequentialGetP50Ms: percentile(sequentialMs, 50),
+    sequentialGetP99Ms: percentile(sequentialMs, 99),
     postRps: post.rps,
     postP50Ms: post.p50,
     postP99Ms: post.p99,

@@ -255,8 +255,16 @@ export async function http(): Promise<Figure[]> {
     latency('HTTP: GET order, p50 latency', 'orderReadP50Ms'),
     latency('HTTP: GET order, p99 latency', 'orderReadP99Ms'),
     cpu('HTTP: GET order, server CPU per read', 'orderReadCpuMs', cpuTarget),
-    latency('read-after-write: GET ?consistentWith p50', 'rawReadP50Ms'),
-    latency('read-after-write: GET ?consistentWith p99', 'rawReadP99Ms', { on: 'value', op: '<=', limit: 5 }),
+    {
+      ...latency('read-after-write: GET ?consistentWith p50', 'rawReadP50Ms'),
+      ceiling: { name: 'bare GET p50', values: pick(bare, 'sequentialGetP50Ms') },
+      higherIsBetter: false,
+    },
+    {
+      ...latency('read-after-write: GET ?consistentWith p99', 'rawReadP99Ms', { on: 'value', op: '<=', limit: 5 }),
+      ceiling: { name: 'bare GET p99', values: pick(bare, 'sequentialGetP99Ms') },
+      higherIsBetter: false,
+    },
     latency('read-after-write: command + GET p50', 'rawPairP50Ms'),
     latency('read-after-write: command + GET p99', 'rawPairP99Ms'),
     ...postgresFigures(
