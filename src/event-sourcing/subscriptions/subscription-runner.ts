@@ -12,6 +12,7 @@ import { Projection, ProjectionOf } from './projection';
 import { Relay, RelayOf } from './relay';
 import { Saga, SagaOf } from './saga';
 import type { Handler, Subscription, SubscriptionStatus, Waiter } from './subscription';
+import { EventLoopTurns } from './event-loop-turns';
 import { SharedPages } from './shared-pages';
 import { SagaReactor } from './saga-reactor';
 import { inSpan, linksTo, tracingActive } from '../../observability/tracing/spans';
@@ -32,6 +33,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
   private stopped = false;
   private wakePending = false;
   private readonly pages: SharedPages;
+  private readonly turns = new EventLoopTurns();
   private poller: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
 
@@ -211,6 +213,12 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
     return subscription;
   }
 
+  /** On SQLite one batch per iteration of the event loop (EventLoopTurns); elsewhere any next iteration. */
+  private yieldTurn(): Promise<void> {
+    if (this.transactions.engine === 'sqlite') return this.turns.next();
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
   /** Appends in the same turn of the event loop wake each subscription once. */
   private wakeSoon(): void {
     if (this.wakePending) return;
@@ -255,7 +263,7 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
       }
       while (!this.stopped) {
         // better-sqlite3 answers synchronously: without this a long catch-up would starve every request.
-        await new Promise((resolve) => setImmediate(resolve));
+        await this.yieldTurn();
         // Checked between batches, so a busy subscription still honours a rebuild or a pause promptly.
         if (subscription.rebuilds.length > 0 && handler.kind === 'projection') {
           await this.reset(subscription, handler.projection);
