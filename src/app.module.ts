@@ -61,9 +61,9 @@ import { ShoppingCartsModule } from './shopping-carts/shopping-carts.module';
         aggregateCacheSize: 10_000,
         pollIntervalMs: app.subscriptionPollMs,
         checkpointFlushMs: 50,
-        // Small enough that a batch dies young: in a rebuild over 1,000,000 events, one run in three with
-        // batches of 500 had them promoted while V8's young generation was still small (peak RSS 307 MB
-        // against 177), at the same events per second.
+        // Smaller batches live shorter: fewer of their objects outlive a young-generation collection, which
+        // is what makes V8 allocate them in the old generation from then on (BENCHMARKS.md, round 5). The
+        // rebuild keeps its rate.
         batchSize: 250,
         masterKeys: loadMasterKeys(personalData, database),
       }),
