@@ -11,8 +11,10 @@ import { UnknownSubscriptions } from './event-sourcing/subscriptions/subscriptio
 import { configureApp } from './http/configure-app';
 import { NestPinoLogger } from './observability/logging/nest-pino-logger';
 import { createRootLogger, stdoutDestination } from './observability/logging/root-logger';
+import { turnOffPretenuring } from './lifecycle/v8-heap';
 
 async function bootstrap(): Promise<void> {
+  turnOffPretenuring();
   // Every setting is checked before Nest starts: a bad one met inside a module's factory would be
   // logged by Nest with a stack trace, where an operator needs one line naming the variable. The app
   // module is imported only then, as its ConfigModule.forRoot({ validate }) runs on import.

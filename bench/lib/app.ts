@@ -3,10 +3,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../src/app.module';
 import { SubscriptionRunner } from '../../src/event-sourcing/subscriptions/subscription-runner';
+import { turnOffPretenuring } from '../../src/lifecycle/v8-heap';
 import { sleep } from './child';
 
-/** The whole application without HTTP, on the DATABASE_PATH the parent set for this child. */
+/** The whole application without HTTP, on the DATABASE_PATH the parent set for this child, tuned as main.ts does. */
 export function startAppContext(): Promise<INestApplicationContext> {
+  turnOffPretenuring();
   return NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
 }
 
